@@ -1,0 +1,2 @@
+// Placeholder: the benchmark runner arrives with the engine.
+console.log('no benchmarks yet');

@@ -1,0 +1,564 @@
+/**
+ * The SQLite broker: queues, delay queues and dead letters in one database file, safe for several
+ * processes (WAL, short IMMEDIATE transactions, leases).
+ *
+ * Contract (in addition to `Broker`'s):
+ * 1. Each state change and its journal row commit in one transaction.
+ * 2. A delayed message is a row that becomes claimable at `eta`; it then joins the back of its
+ *    queue (FIFO by `(ready_at, id)`), like Dramatiq's re-enqueue of a released delayed message.
+ *    Unlike Dramatiq, no worker holds delayed messages in memory (see README: no head-of-line
+ *    blocking, and due messages are noticed at their eta, not up to `worker_timeout` later).
+ * 3. A claim is a lease: a worker that dies stops renewing it, and once it runs out the message
+ *    is given back to its queue with a `requeued` row (reason `lease_expired`).
+ * 4. No module-level state: two brokers (even on one file) can live in one process.
+ */
+import type { Actor } from '../actor.ts';
+import type { Clock } from '../clock/clock.ts';
+import { SqliteStore } from '../db/store.ts';
+import { STATE, type MessageRow } from '../db/statements/messages.ts';
+import { DecodeError, errorInfo, RehearsalError, didYouMean } from '../errors.ts';
+import { Journal } from '../journal/journal.ts';
+import { silentLogger, type Logger } from '../logging.ts';
+import { copyMessage, decodeMessage, encodeMessage, type Message } from '../message.ts';
+import { defaultMiddleware } from '../middleware/default-middleware.ts';
+import type { HookArgs, HookName, Middleware } from '../middleware/middleware.ts';
+import { SystemRng, type Rng } from '../random/rng.ts';
+import { RealClock } from '../clock/real-clock.ts';
+import {
+  emitAfterHooks,
+  emitBeforeHooks,
+  type Broker,
+  type DeadLetter,
+  type EnqueueOptions,
+  type KnownActor,
+  type QueueStats,
+} from './broker.ts';
+import { MessageProxy } from './message-proxy.ts';
+import { assertQueueName, canonicalQueueName, delayQueueName } from './queue-names.ts';
+
+/** Dead letters live 7 days (Dramatiq's `dead_message_ttl`). */
+export const DEFAULT_DEAD_MESSAGE_TTL_MS = 604_800_000;
+
+/** Options of `SqliteBroker`. */
+export type SqliteBrokerOptions = {
+  /** Database file, or `:memory:` (tests only). */
+  file: string;
+  /** Default: `RealClock`. */
+  clock?: Clock;
+  /** Default: a system-seeded generator. */
+  rng?: Rng;
+  /** Default: silent. */
+  logger?: Logger;
+  /** Default: `defaultMiddleware()`. */
+  middleware?: Middleware[];
+  /** Default 604_800_000 (7 days). */
+  deadMessageTtlMs?: number;
+  /** Busy timeout for the write lock, ms (default 10000). */
+  busyTimeoutMs?: number;
+};
+
+export class SqliteBroker implements Broker {
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly logger: Logger;
+  readonly journal: Journal;
+  readonly store: SqliteStore;
+  readonly deadMessageTtlMs: number;
+  private readonly mw: Middleware[];
+  private readonly actorMap = new Map<string, Actor>();
+  private readonly queues = new Set<string>();
+  private readonly enqueueListeners = new Set<(queue: string) => void>();
+  private accepted: Set<string> = new Set();
+
+  constructor(opts: SqliteBrokerOptions) {
+    this.clock = opts.clock ?? new RealClock();
+    this.rng = opts.rng ?? new SystemRng();
+    this.logger = opts.logger ?? silentLogger;
+    this.deadMessageTtlMs = opts.deadMessageTtlMs ?? DEFAULT_DEAD_MESSAGE_TTL_MS;
+    this.store = new SqliteStore(
+      opts.file,
+      opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs },
+    );
+    this.journal = new Journal(this.store, this.clock);
+    this.mw = [...(opts.middleware ?? defaultMiddleware())];
+    this.recomputeAccepted();
+  }
+
+  get middleware(): readonly Middleware[] {
+    return this.mw;
+  }
+
+  get actorOptions(): ReadonlySet<string> {
+    return this.accepted;
+  }
+
+  get actors(): readonly Actor[] {
+    return [...this.actorMap.values()];
+  }
+
+  private recomputeAccepted(): void {
+    this.accepted = new Set(this.mw.flatMap((m) => [...m.actorOptions]));
+  }
+
+  addMiddleware(
+    m: Middleware,
+    where: {
+      before?: abstract new (...a: never[]) => Middleware;
+      after?: abstract new (...a: never[]) => Middleware;
+    } = {},
+  ): void {
+    if (this.mw.some((x) => x.constructor === m.constructor)) {
+      this.logger.log({
+        level: 'WARNING',
+        logger: 'dramatiq.broker',
+        message: `Middleware ${m.name} is already on this broker; adding a second instance.`,
+      });
+    }
+    const ref = where.before ?? where.after;
+    if (ref) {
+      const i = this.mw.findIndex((x) => x instanceof ref);
+      if (i < 0)
+        throw new RehearsalError(
+          'MIDDLEWARE_NOT_FOUND',
+          `middleware ${ref.name} is not on this broker, so ${m.name} cannot be placed ${where.before ? 'before' : 'after'} it`,
+          { middleware: ref.name },
+        );
+      this.mw.splice(where.before ? i : i + 1, 0, m);
+    } else this.mw.push(m);
+    this.recomputeAccepted();
+    for (const a of this.actorMap.values()) {
+      m.beforeDeclareActor(this, a);
+      m.afterDeclareActor(this, a);
+    }
+    for (const q of this.queues) {
+      m.beforeDeclareQueue(this, q);
+      m.afterDeclareQueue(this, q);
+      m.afterDeclareDelayQueue(this, delayQueueName(q));
+    }
+  }
+
+  declareActor(actor: Actor): void {
+    const existing = this.actorMap.get(actor.actorName);
+    if (existing && existing !== actor) {
+      throw new RehearsalError(
+        'DUPLICATE_ACTOR',
+        `an actor named \`${actor.actorName}\` is already declared on this broker`,
+        { actor: actor.actorName },
+      );
+    }
+    this.emitBefore('beforeDeclareActor', actor);
+    actor.bind(this);
+    this.declareQueue(actor.queueName);
+    this.actorMap.set(actor.actorName, actor);
+    const options = JSON.stringify(actor.options, (_k, v: unknown) =>
+      typeof v === 'function' ? `<${(v as { name?: string }).name || 'function'}>` : v,
+    );
+    this.store.write(() =>
+      this.store.messages.upsertActor({
+        name: actor.actorName,
+        queue: actor.queueName,
+        priority: actor.priority,
+        options,
+        at: this.clock.now(),
+      }),
+    );
+    this.emitAfter('afterDeclareActor', actor);
+  }
+
+  knownActors(): KnownActor[] {
+    return this.store.messages.listActors().map((r) => ({
+      name: r.name,
+      queue: r.queue,
+      priority: r.priority,
+      options: JSON.parse(r.options) as Record<string, unknown>,
+    }));
+  }
+
+  getActor(name: string): Actor | undefined {
+    return this.actorMap.get(name);
+  }
+
+  declareQueue(name: string): void {
+    assertQueueName(name);
+    if (this.queues.has(name)) return;
+    this.emitBefore('beforeDeclareQueue', name);
+    this.store.write(() => this.store.messages.declareQueue(name, this.clock.now()));
+    this.queues.add(name);
+    this.emitAfter('afterDeclareQueue', name);
+    this.emitAfter('afterDeclareDelayQueue', delayQueueName(name));
+  }
+
+  getDeclaredQueues(): string[] {
+    const fromDb = this.store.messages.listQueues().map((q) => q.name);
+    return [...new Set([...this.queues, ...fromDb])].sort();
+  }
+
+  enqueue(message: Message, opts: EnqueueOptions = {}): Message {
+    const canonical = canonicalQueueName(message.queueName);
+    if (!this.queues.has(canonical)) this.declareQueue(canonical);
+    const delay =
+      opts.delayMs === undefined || opts.delayMs === null
+        ? null
+        : Math.max(0, Math.trunc(opts.delayMs));
+    const now = this.clock.now();
+    let stored = message;
+    if (delay !== null)
+      stored = copyMessage(message, {
+        queueName: delayQueueName(canonical),
+        options: { eta: now + delay },
+      });
+    this.emitBefore('beforeEnqueue', stored, delay);
+    const body = encodeMessage(stored);
+    this.store.write(() => {
+      this.store.messages.insert({
+        message_id: stored.messageId,
+        queue: canonical,
+        actor: stored.actorName,
+        state: delay === null ? STATE.ready : STATE.delayed,
+        ready_at: delay === null ? now : now + delay,
+        body,
+        label: opts.label ?? null,
+        attempts: opts.attempts ?? 0,
+        enqueued_at: now,
+      });
+      const common = {
+        messageId: stored.messageId,
+        label: opts.label ?? null,
+        actor: stored.actorName,
+        queue: canonical,
+      };
+      this.journal.append({
+        kind: 'enqueued',
+        ...common,
+        parentId: opts.parentId ?? null,
+        reason: opts.reason ?? 'send',
+        args: stored.args,
+        kwargs: stored.kwargs,
+        options: stored.options,
+        delay,
+      });
+      if (delay !== null) this.journal.append({ kind: 'delayed', ...common, delay });
+    });
+    this.emitAfter('afterEnqueue', stored, delay);
+    if (delay !== null) this.emitBefore('beforeDelayMessage', stored);
+    for (const l of this.enqueueListeners) l(canonical);
+    return stored;
+  }
+
+  claim(owner: string, queue: string, limit: number, leaseMs: number): MessageProxy[] {
+    if (limit <= 0) return [];
+    const now = this.clock.now();
+    return this.store.write(() => {
+      const rows = this.store.messages.claim(queue, now, owner, now + leaseMs, limit);
+      const out: MessageProxy[] = [];
+      for (const row of rows) {
+        const p = this.rowToProxy(row, owner);
+        if (p) out.push(p);
+      }
+      return out;
+    });
+  }
+
+  /** Builds the proxy of a claimed row; a row that cannot be decoded is dead-lettered at once. */
+  private rowToProxy(row: MessageRow, owner: string): MessageProxy | null {
+    let message: Message;
+    try {
+      message = decodeMessage(row.body);
+    } catch (err) {
+      const e = err instanceof DecodeError ? err : new DecodeError(String(err));
+      this.logger.log({
+        level: 'CRITICAL',
+        logger: 'dramatiq.worker.ConsumerThread',
+        message: `Failed to decode message ${row.message_id} on queue ${row.queue}: ${e.message}. Moving it to the DLQ.`,
+      });
+      this.store.messages.deadDirect(row.id, this.clock.now());
+      this.journal.append({
+        kind: 'dead_lettered',
+        messageId: row.message_id,
+        label: row.label,
+        actor: row.actor,
+        queue: row.queue,
+        error: errorInfo(e),
+      });
+      return null;
+    }
+    if (message.queueName.endsWith('.DQ') || 'eta' in message.options) {
+      // A due delayed message continues on its canonical queue without `eta` (Dramatiq §3.2).
+      const options = { ...message.options };
+      delete options.eta;
+      message = { ...message, queueName: canonicalQueueName(message.queueName), options };
+    }
+    return new MessageProxy(message, {
+      rowId: row.id,
+      owner,
+      previousAttempts: row.attempts,
+      label: row.label,
+    });
+  }
+
+  markStarted(p: MessageProxy, worker: number, thread: number): void {
+    p.attempt = p.delivery.previousAttempts + 1;
+    p.worker = worker;
+    p.thread = thread;
+    this.store.write(() => {
+      this.store.messages.setAttempts(p.delivery.rowId, p.attempt);
+      this.journal.append({
+        kind: 'started',
+        messageId: p.messageId,
+        label: p.label,
+        actor: p.actorName,
+        queue: p.queueName,
+        attempt: p.attempt,
+        args: p.message.args,
+        kwargs: p.message.kwargs,
+        worker,
+        thread,
+      });
+    });
+  }
+
+  /** Journal fields common to every event of a delivery. */
+  deliveryFields(p: MessageProxy): {
+    messageId: string;
+    label: string | null;
+    actor: string;
+    queue: string;
+    attempt: number | null;
+  } {
+    return {
+      messageId: p.messageId,
+      label: p.label,
+      actor: p.actorName,
+      queue: p.queueName,
+      attempt: p.attempt || null,
+    };
+  }
+
+  ack(p: MessageProxy): void {
+    this.emitBefore('beforeAck', p);
+    const ok = this.store.write(() => {
+      const done = this.store.messages.ack(p.delivery.rowId, p.delivery.owner);
+      if (done) this.journal.append({ kind: 'acked', ...this.deliveryFields(p) });
+      return done;
+    });
+    if (!ok) this.leaseLost(p, 'ack');
+    this.emitAfter('afterAck', p);
+  }
+
+  nack(p: MessageProxy): void {
+    this.emitBefore('beforeNack', p);
+    const ok = this.store.write(() => {
+      const done = this.store.messages.nack(
+        p.delivery.rowId,
+        p.delivery.owner,
+        encodeMessage(p.message),
+        this.clock.now(),
+      );
+      if (done) {
+        const entry = {
+          kind: 'dead_lettered' as const,
+          ...this.deliveryFields(p),
+          options: p.options,
+        };
+        this.journal.append(
+          p.exception === undefined ? entry : { ...entry, error: errorInfo(p.exception) },
+        );
+      }
+      return done;
+    });
+    if (!ok) this.leaseLost(p, 'nack');
+    this.emitAfter('afterNack', p);
+  }
+
+  private leaseLost(p: MessageProxy, op: string): void {
+    this.logger.log({
+      level: 'WARNING',
+      logger: 'dramatiq.broker',
+      message: `Could not ${op} message '${p.messageId}': its lease ran out and it was given to another consumer.`,
+    });
+  }
+
+  requeue(ps: readonly MessageProxy[]): void {
+    if (ps.length === 0) return;
+    const now = this.clock.now();
+    this.store.write(() => {
+      for (const p of ps) {
+        if (this.store.messages.requeue(p.delivery.rowId, p.delivery.owner, now)) {
+          this.journal.append({
+            kind: 'requeued',
+            ...this.deliveryFields(p),
+            attempt: p.delivery.previousAttempts || null,
+            reason: 'shutdown',
+          });
+        }
+      }
+    });
+  }
+
+  renewLeases(owner: string, leaseMs: number): void {
+    this.store.write(() => this.store.messages.renewLeases(owner, this.clock.now() + leaseMs));
+  }
+
+  reclaimExpired(): number {
+    const now = this.clock.now();
+    return this.store.write(() => {
+      let n = 0;
+      for (const row of this.store.messages.expiredLeases(now)) {
+        if (!this.store.messages.reclaimExpired(row.id, now)) continue;
+        n++;
+        this.journal.append({
+          kind: 'requeued',
+          messageId: row.message_id,
+          label: row.label,
+          actor: row.actor,
+          queue: row.queue,
+          attempt: row.attempts || null,
+          reason: 'lease_expired',
+        });
+      }
+      // Dead letters past their TTL are purged here too (Dramatiq's maintenance).
+      for (const row of this.store.messages.expiredDead(now - this.deadMessageTtlMs, 1000))
+        this.store.messages.deleteRow(row.id);
+      return n;
+    });
+  }
+
+  nextDue(queues: readonly string[]): number | null {
+    const now = this.clock.now();
+    let best: number | null = null;
+    for (const q of queues) {
+      const t = this.store.messages.nextDue(q, now);
+      if (t !== null && (best === null || t < best)) best = t;
+    }
+    return best;
+  }
+
+  batch<T>(fn: () => T): T {
+    return this.store.write(fn);
+  }
+
+  onEnqueue(listener: (queueName: string) => void): () => void {
+    this.enqueueListeners.add(listener);
+    return () => this.enqueueListeners.delete(listener);
+  }
+
+  stats(): QueueStats[] {
+    const now = this.clock.now();
+    const paused = new Map(this.store.messages.listQueues().map((q) => [q.name, q.paused === 1]));
+    return this.store
+      .read(() => this.store.messages.counts(now, now - this.deadMessageTtlMs))
+      .map((c) => ({
+        queue: c.queue,
+        ready: c.ready,
+        delayed: c.delayed,
+        inFlight: c.in_flight,
+        dead: c.dead,
+        paused: paused.get(c.queue) ?? false,
+      }));
+  }
+
+  setQueuePaused(queue: string, paused: boolean): void {
+    if (!this.store.write(() => this.store.messages.setPaused(queue, paused))) {
+      throw new RehearsalError(
+        'QUEUE_NOT_FOUND',
+        `queue \`${queue}\` is not declared${didYouMean(queue, this.getDeclaredQueues())}`,
+        { queue },
+      );
+    }
+  }
+
+  isQueuePaused(queue: string): boolean {
+    return this.store.messages.listQueues().some((q) => q.name === queue && q.paused === 1);
+  }
+
+  deadLetters(queue: string | null = null, limit = 1000): DeadLetter[] {
+    const since = this.clock.now() - this.deadMessageTtlMs;
+    return this.store.messages.dead(queue, since, limit).map((r) => ({
+      id: r.id,
+      message: safeDecode(r.body, r),
+      label: r.label,
+      deadAt: r.dead_at ?? 0,
+      attempts: r.attempts,
+    }));
+  }
+
+  requeueDead(ids: readonly number[] | 'all', queue: string | null = null): number {
+    const rows =
+      ids === 'all'
+        ? this.store.messages.dead(queue, 0, Number.MAX_SAFE_INTEGER)
+        : ids
+            .map((id) => this.store.messages.byId(id))
+            .filter((r): r is MessageRow => r?.state === STATE.dead);
+    if (ids !== 'all' && rows.length !== ids.length) {
+      const found = new Set(rows.map((r) => r.id));
+      const missing = ids.filter((id) => !found.has(id));
+      throw new RehearsalError(
+        'DEAD_LETTER_NOT_FOUND',
+        `no dead letter with id ${missing.join(', ')}; list them with \`rehearsal dlq list\``,
+        { ids: missing },
+      );
+    }
+    return this.store.write(() => {
+      for (const r of rows) {
+        const m = safeDecode(r.body, r);
+        // Requeued dead letters start over as a fresh enqueue of the same message id.
+        const options = { ...m.options };
+        delete options.eta;
+        const fresh = { ...m, queueName: r.queue, options };
+        this.store.messages.deleteRow(r.id);
+        this.enqueue(fresh, { reason: 'requeue', label: r.label, attempts: r.attempts });
+      }
+      return rows.length;
+    });
+  }
+
+  purgeDead(queue: string | null = null): number {
+    return this.store.write(() => {
+      const rows = this.store.messages.dead(queue, 0, Number.MAX_SAFE_INTEGER);
+      for (const r of rows) this.store.messages.deleteRow(r.id);
+      return rows.length;
+    });
+  }
+
+  flush(queue: string): number {
+    return this.store.write(() => {
+      const rows = this.store.messages.flushable(queue);
+      for (const r of rows) this.store.messages.deleteRow(r.id);
+      return rows.length;
+    });
+  }
+
+  pendingCount(queue?: string): number {
+    return queue === undefined
+      ? this.store.messages.anyPending()
+      : this.store.messages.pendingCount(queue);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  emitBefore<K extends HookName>(hook: K, ...args: HookArgs<K>): void {
+    emitBeforeHooks(this, hook, args);
+  }
+
+  emitAfter<K extends HookName>(hook: K, ...args: HookArgs<K>): void {
+    emitAfterHooks(this, hook, args);
+  }
+}
+
+function safeDecode(body: string, row: MessageRow): Message {
+  try {
+    return decodeMessage(body);
+  } catch {
+    return {
+      queueName: row.queue,
+      actorName: row.actor,
+      args: [],
+      kwargs: {},
+      options: { undecodable_body: body },
+      messageId: row.message_id,
+      messageTimestamp: row.enqueued_at,
+    };
+  }
+}

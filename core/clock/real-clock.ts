@@ -1,0 +1,45 @@
+import { sleepOn, type Clock, type Timer, type TimerOptions } from './clock.ts';
+
+/**
+ * Wall-clock time: the only file in core allowed to read the system clock or schedule host
+ * timers (STYLE.md habit 3).
+ */
+export class RealClock implements Clock {
+  readonly kind = 'real' as const;
+
+  now(): number {
+    return Date.now();
+  }
+
+  setTimer(delayMs: number, fn: () => void, opts?: TimerOptions): Timer {
+    const handle = setTimeout(fn, Math.max(0, delayMs));
+    if (opts?.background) handle.unref();
+    return { cancel: () => clearTimeout(handle) };
+  }
+
+  defer(fn: () => void): void {
+    setImmediate(fn);
+  }
+
+  sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
+    return sleepOn(this, delayMs, signal);
+  }
+}
+
+/** Wall time in epoch ms, for journal `wall` columns even when the engine runs on virtual time. */
+export function wallNow(): number {
+  return Date.now();
+}
+
+/** High-resolution monotonic ms, for profiling only (never for engine decisions). */
+export function monotonicMs(): number {
+  return performance.now();
+}
+
+/**
+ * Resolves after every pending promise callback has run: one host macrotask hop. The virtual
+ * clock uses it to know that the engine has nothing left to do at the current instant.
+ */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

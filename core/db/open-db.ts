@@ -1,0 +1,120 @@
+/**
+ * Opening a Rehearsal database file.
+ *
+ * Contract:
+ * 1. A file is either new (created and migrated), a Rehearsal database (migrated forward), or
+ *    refused with a coded error naming the file and what to do — never modified when refused.
+ * 2. Pragmas: WAL (files only), synchronous=NORMAL, busy_timeout, foreign keys on.
+ * 3. No module-level handle: every caller owns the `Database` it opened.
+ */
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { RehearsalError } from '../errors.ts';
+import { migrate } from './migrate.ts';
+import { APPLICATION_ID } from './migrations/index.ts';
+import type { Db } from './types.ts';
+
+/** Options of `openDb`. */
+export type OpenDbOptions = {
+  /** Milliseconds a writer waits for the lock before failing (default 10000). */
+  busyTimeoutMs?: number;
+  /** Open without writing anything (no migrations); fails if the file does not exist. */
+  readonly?: boolean;
+};
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+/**
+ * Opens (and creates or migrates) a database file, or `:memory:`.
+ * @throws RehearsalError `DB_NOT_SQLITE`, `DB_NOT_REHEARSAL`, `DB_NEWER_SCHEMA`, `DB_OPEN_FAILED`,
+ *   `DB_NOT_FOUND` (readonly) — each naming the file.
+ */
+export function openDb(file: string, opts: OpenDbOptions = {}): Db {
+  const memory = file === ':memory:';
+  if (!memory) checkHeader(file, opts.readonly === true);
+  let db: Db;
+  try {
+    db = new Database(file, {
+      readonly: opts.readonly === true,
+      fileMustExist: opts.readonly === true,
+    });
+  } catch (err) {
+    throw new RehearsalError(
+      'DB_OPEN_FAILED',
+      `cannot open database ${file}: ${(err as Error).message}`,
+      { file },
+    );
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
+    checkIdentity(db, file);
+    if (!opts.readonly) {
+      if (!memory) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, file);
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof RehearsalError) throw err;
+    throw new RehearsalError(
+      'DB_OPEN_FAILED',
+      `cannot open database ${file}: ${(err as Error).message}`,
+      { file },
+    );
+  }
+}
+
+function checkHeader(file: string, readonly: boolean): void {
+  if (!existsSync(file)) {
+    if (readonly)
+      throw new RehearsalError(
+        'DB_NOT_FOUND',
+        `database ${file} does not exist; run a worker or \`rehearsal run\` with --db ${file} first`,
+        { file },
+      );
+    return;
+  }
+  if (statSync(file).size === 0) return;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const n = readSync(fd, buf, 0, 16, 0);
+    if (n < 16 || buf.toString('latin1') !== SQLITE_HEADER) {
+      throw new RehearsalError(
+        'DB_NOT_SQLITE',
+        `${file} is not a SQLite database (wrong header); pass a Rehearsal database file with --db, or a new path to create one`,
+        { file },
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkIdentity(db: Db, file: string): void {
+  let appId: number;
+  let tables: number;
+  try {
+    appId = db.pragma('application_id', { simple: true }) as number;
+    tables = (
+      db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+        n: number;
+      }
+    ).n;
+  } catch (err) {
+    throw new RehearsalError(
+      'DB_NOT_SQLITE',
+      `${file} cannot be read as a SQLite database (${(err as Error).message}); it may be damaged or truncated — restore it from a copy or start a new file`,
+      { file },
+    );
+  }
+  if (appId !== APPLICATION_ID && tables > 0) {
+    throw new RehearsalError(
+      'DB_NOT_REHEARSAL',
+      `${file} is a SQLite database but not a Rehearsal database; pass a new path with --db to create one`,
+      { file },
+    );
+  }
+}

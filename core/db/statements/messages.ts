@@ -1,0 +1,237 @@
+/**
+ * Named statements over `messages`, `queues` and `meta`.
+ *
+ * Every statement here is one step of a state change; the broker runs them inside one short
+ * IMMEDIATE transaction together with the journal row that records the change.
+ */
+import type { Db } from '../types.ts';
+
+/** Message row states. */
+export const STATE = { ready: 0, delayed: 1, inFlight: 2, dead: 3 } as const;
+
+/** A message row as stored. */
+export type MessageRow = {
+  id: number;
+  message_id: string;
+  queue: string;
+  actor: string;
+  state: number;
+  ready_at: number;
+  body: string;
+  label: string | null;
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  enqueued_at: number;
+  dead_at: number | null;
+};
+
+/** Columns of a new message row. */
+export type NewMessageRow = Pick<
+  MessageRow,
+  | 'message_id'
+  | 'queue'
+  | 'actor'
+  | 'state'
+  | 'ready_at'
+  | 'body'
+  | 'label'
+  | 'attempts'
+  | 'enqueued_at'
+>;
+
+/** An actor declared on this file. */
+export type ActorRow = {
+  name: string;
+  queue: string;
+  priority: number;
+  options: string;
+  declared_at: number;
+};
+
+/** Counts of one queue. */
+export type QueueCounts = {
+  queue: string;
+  ready: number;
+  delayed: number;
+  in_flight: number;
+  dead: number;
+};
+
+/** Prepares the message statements of one connection. */
+export function messageStatements(db: Db) {
+  const insert = db.prepare<NewMessageRow>(
+    `INSERT INTO messages (message_id, queue, actor, state, ready_at, body, label, attempts, enqueued_at)
+     VALUES (@message_id, @queue, @actor, @state, @ready_at, @body, @label, @attempts, @enqueued_at)`,
+  );
+  const claim = db.prepare<
+    { queue: string; now: number; owner: string; until: number; limit: number },
+    MessageRow
+  >(
+    `UPDATE messages SET state = 2, lease_owner = @owner, lease_until = @until
+     WHERE id IN (SELECT id FROM messages WHERE queue = @queue AND state < 2 AND ready_at <= @now ORDER BY ready_at, id LIMIT @limit)
+     RETURNING *`,
+  );
+  const setAttempts = db.prepare<[number, number]>('UPDATE messages SET attempts = ? WHERE id = ?');
+  const ack = db.prepare<[number, string]>(
+    'DELETE FROM messages WHERE id = ? AND lease_owner = ? AND state = 2',
+  );
+  const nack = db.prepare<[number, string, number, string]>(
+    'UPDATE messages SET state = 3, dead_at = ?, body = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 2',
+  );
+  const deadDirect = db.prepare<[number, number]>(
+    'UPDATE messages SET state = 3, dead_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?',
+  );
+  const requeue = db.prepare<[number, number, string]>(
+    'UPDATE messages SET state = 0, ready_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 2',
+  );
+  const renew = db.prepare<[number, string]>(
+    'UPDATE messages SET lease_until = ? WHERE lease_owner = ? AND state = 2',
+  );
+  const expired = db.prepare<[number], MessageRow>(
+    'SELECT * FROM messages WHERE state = 2 AND lease_until < ? ORDER BY id',
+  );
+  const reclaimExpired = db.prepare<[number, number, number]>(
+    'UPDATE messages SET state = 0, ready_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 2 AND lease_until < ?',
+  );
+  const nextDue = db.prepare<[string, number], { t: number | null }>(
+    'SELECT min(ready_at) AS t FROM messages WHERE queue = ? AND state < 2 AND ready_at > ?',
+  );
+  const nextDueAny = db.prepare<[number], { t: number | null }>(
+    'SELECT min(ready_at) AS t FROM messages WHERE state = 1 AND ready_at > ?',
+  );
+  const counts = db.prepare<[number, number, number], QueueCounts>(
+    `SELECT q.name AS queue,
+       (SELECT count(*) FROM messages m WHERE m.queue = q.name AND m.state < 2 AND m.ready_at <= ?) AS ready,
+       (SELECT count(*) FROM messages m WHERE m.queue = q.name AND m.state < 2 AND m.ready_at > ?) AS delayed,
+       (SELECT count(*) FROM messages m WHERE m.queue = q.name AND m.state = 2) AS in_flight,
+       (SELECT count(*) FROM messages m WHERE m.queue = q.name AND m.state = 3 AND m.dead_at > ?) AS dead
+     FROM queues q ORDER BY q.name`,
+  );
+  const pendingCount = db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM messages WHERE queue = ? AND state < 3',
+  );
+  const anyPending = db.prepare<[], { n: number }>(
+    'SELECT count(*) AS n FROM messages WHERE state < 3',
+  );
+  const dead = db.prepare<{ queue: string | null; since: number; limit: number }, MessageRow>(
+    'SELECT * FROM messages WHERE state = 3 AND (@queue IS NULL OR queue = @queue) AND dead_at > @since ORDER BY dead_at, id LIMIT @limit',
+  );
+  const byId = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?');
+  const byMessageId = db.prepare<[string], MessageRow>(
+    'SELECT * FROM messages WHERE message_id = ? ORDER BY id',
+  );
+  const deleteRow = db.prepare<[number]>('DELETE FROM messages WHERE id = ?');
+  const expiredDead = db.prepare<[number, number], MessageRow>(
+    'SELECT * FROM messages WHERE state = 3 AND dead_at <= ? ORDER BY id LIMIT ?',
+  );
+  const flushQueue = db.prepare<[string], MessageRow>(
+    'SELECT * FROM messages WHERE queue = ? AND state < 2 ORDER BY id',
+  );
+  const declareQueue = db.prepare<[string, number]>(
+    'INSERT OR IGNORE INTO queues (name, declared_at) VALUES (?, ?)',
+  );
+  const listQueues = db.prepare<[], { name: string; paused: number }>(
+    'SELECT name, paused FROM queues ORDER BY name',
+  );
+  const setPaused = db.prepare<[number, string]>('UPDATE queues SET paused = ? WHERE name = ?');
+  const upsertActor = db.prepare<{
+    name: string;
+    queue: string;
+    priority: number;
+    options: string;
+    at: number;
+  }>(
+    `INSERT INTO actors (name, queue, priority, options, declared_at) VALUES (@name, @queue, @priority, @options, @at)
+     ON CONFLICT (name) DO UPDATE SET queue = excluded.queue, priority = excluded.priority, options = excluded.options, declared_at = excluded.declared_at`,
+  );
+  const listActors = db.prepare<[], ActorRow>('SELECT * FROM actors ORDER BY name');
+  const getMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const setMeta = db.prepare<[string, string]>(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  const insertMetaIfAbsent = db.prepare<[string, string]>(
+    'INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)',
+  );
+  return {
+    /** Stores a new message row; returns its id. */
+    insert: (row: NewMessageRow): number => Number(insert.run(row).lastInsertRowid),
+    /** Leases up to `limit` claimable rows of `queue` (FIFO by ready_at, id) to `owner`. */
+    claim: (
+      queue: string,
+      nowMs: number,
+      owner: string,
+      leaseUntil: number,
+      limit: number,
+    ): MessageRow[] =>
+      claim
+        .all({ queue, now: nowMs, owner, until: leaseUntil, limit })
+        .sort((a, b) => a.ready_at - b.ready_at || a.id - b.id),
+    /** Records the number of deliveries that started. */
+    setAttempts: (id: number, attempts: number): void => void setAttempts.run(attempts, id),
+    /** Deletes a leased row; false when `owner` no longer holds the lease. */
+    ack: (id: number, owner: string): boolean => ack.run(id, owner).changes === 1,
+    /** Moves a leased row to the dead letters with its final body; false when the lease is lost. */
+    nack: (id: number, owner: string, body: string, nowMs: number): boolean =>
+      nack.run(nowMs, body, id, owner).changes === 1,
+    /** Moves any row straight to the dead letters (unknown actor, undecodable body). */
+    deadDirect: (id: number, nowMs: number): void => void deadDirect.run(nowMs, id),
+    /** Gives a leased row back to the back of its queue; false when the lease is lost. */
+    requeue: (id: number, owner: string, nowMs: number): boolean =>
+      requeue.run(nowMs, id, owner).changes === 1,
+    /** Extends every lease `owner` holds. */
+    renewLeases: (owner: string, leaseUntil: number): number =>
+      renew.run(leaseUntil, owner).changes,
+    /** Rows whose lease ran out before `nowMs`. */
+    expiredLeases: (nowMs: number): MessageRow[] => expired.all(nowMs),
+    /** Returns an expired row to its queue; false if someone else already did. */
+    reclaimExpired: (id: number, nowMs: number): boolean =>
+      reclaimExpired.run(nowMs, id, nowMs).changes === 1,
+    /** Earliest future ready_at on `queue`, or null. */
+    nextDue: (queue: string, nowMs: number): number | null => nextDue.get(queue, nowMs)?.t ?? null,
+    /** Earliest future ready_at on any queue, or null. */
+    nextDueAny: (nowMs: number): number | null => nextDueAny.get(nowMs)?.t ?? null,
+    /** Per-queue counts at `nowMs`; dead letters older than `deadSinceMs` are not counted. */
+    counts: (nowMs: number, deadSinceMs: number): QueueCounts[] =>
+      counts.all(nowMs, nowMs, deadSinceMs),
+    /** Messages of `queue` not yet acked or dead. */
+    pendingCount: (queue: string): number => pendingCount.get(queue)?.n ?? 0,
+    /** Messages of any queue not yet acked or dead. */
+    anyPending: (): number => anyPending.get()?.n ?? 0,
+    /** Dead letters (optionally of one queue), oldest first. */
+    dead: (queue: string | null, deadSinceMs: number, limit: number): MessageRow[] =>
+      dead.all({ queue, since: deadSinceMs, limit }),
+    byId: (id: number): MessageRow | undefined => byId.get(id),
+    byMessageId: (messageId: string): MessageRow[] => byMessageId.all(messageId),
+    deleteRow: (id: number): void => void deleteRow.run(id),
+    /** Dead letters at or past their TTL. */
+    expiredDead: (deadBeforeMs: number, limit: number): MessageRow[] =>
+      expiredDead.all(deadBeforeMs, limit),
+    /** Ready and delayed rows of a queue (for flush). */
+    flushable: (queue: string): MessageRow[] => flushQueue.all(queue),
+    declareQueue: (name: string, nowMs: number): boolean =>
+      declareQueue.run(name, nowMs).changes === 1,
+    listQueues: (): { name: string; paused: number }[] => listQueues.all(),
+    setPaused: (name: string, paused: boolean): boolean =>
+      setPaused.run(paused ? 1 : 0, name).changes === 1,
+    /** Records an actor declaration (name, queue, priority, JSON options). */
+    upsertActor: (a: {
+      name: string;
+      queue: string;
+      priority: number;
+      options: string;
+      at: number;
+    }): void => void upsertActor.run(a),
+    /** Every actor any worker declared on this file. */
+    listActors: (): ActorRow[] => listActors.all(),
+    getMeta: (key: string): string | undefined => getMeta.get(key)?.value,
+    setMeta: (key: string, value: string): void => void setMeta.run(key, value),
+    /** Sets a meta value unless present; returns the value now stored. */
+    initMeta: (key: string, value: string): string => {
+      insertMetaIfAbsent.run(key, value);
+      return getMeta.get(key)?.value ?? value;
+    },
+  };
+}
+
+export type MessageStatements = ReturnType<typeof messageStatements>;

@@ -1,0 +1,125 @@
+/**
+ * The journal: the single record of history. Every state change appends one row in the same
+ * transaction as the change (the broker calls `append` inside its write).
+ *
+ * Contract:
+ * 1. `seq` is 1, 2, 3… in commit order across every process on the database file.
+ * 2. `t` of an event is `at` minus the run's start time, stored once in `meta.start_at`.
+ * 3. Nothing about history is stored anywhere else.
+ */
+import type { Clock } from '../clock/clock.ts';
+import { wallNow } from '../clock/real-clock.ts';
+import type { SqliteStore } from '../db/store.ts';
+import type { EventRow } from '../db/statements/journal.ts';
+import { pyJsonParse } from '../message.ts';
+import type { JournalEntry, JournalEvent, EventKind } from './journal-event.ts';
+
+export class Journal {
+  /** Engine time (epoch ms) at which this database's run started. */
+  readonly startAt: number;
+  private readonly listeners = new Set<(e: JournalEvent) => void>();
+
+  constructor(
+    private readonly store: SqliteStore,
+    private readonly clock: Clock,
+  ) {
+    this.startAt = Number(
+      store.write(() => store.messages.initMeta('start_at', String(clock.now()))),
+    );
+  }
+
+  /** Appends one event; must run inside the write of the state change it records. */
+  append(entry: JournalEntry): number {
+    const data: Record<string, unknown> = {};
+    if (entry.args !== undefined) data.args = entry.args;
+    if (entry.kwargs !== undefined) data.kwargs = entry.kwargs;
+    if (entry.options !== undefined) data.options = entry.options;
+    if (Object.prototype.hasOwnProperty.call(entry, 'result')) data.result = entry.result ?? null;
+    if (entry.error !== undefined) data.error = entry.error;
+    const hasData = Object.keys(data).length > 0;
+    const at = this.clock.now();
+    const row = {
+      at,
+      wall: wallNow(),
+      kind: entry.kind,
+      message_id: entry.messageId ?? null,
+      label: entry.label ?? null,
+      actor: entry.actor ?? null,
+      queue: entry.queue ?? null,
+      attempt: entry.attempt ?? null,
+      parent_id: entry.parentId ?? null,
+      reason: entry.reason ?? null,
+      delay: entry.delay ?? null,
+      worker: entry.worker ?? null,
+      thread: entry.thread ?? null,
+      data: hasData ? safeJson(data) : null,
+    };
+    const seq = this.store.journal.insert(row);
+    if (this.listeners.size > 0) {
+      const event = rowToEvent({ seq, ...row }, this.startAt);
+      for (const l of this.listeners) l(event);
+    }
+    return seq;
+  }
+
+  /** Events with seq > `afterSeq`, at most `limit`. */
+  page(afterSeq: number, limit = 1000): JournalEvent[] {
+    return this.store.journal.page(afterSeq, limit).map((r) => rowToEvent(r, this.startAt));
+  }
+
+  /** Every event of one message id. */
+  history(messageId: string): JournalEvent[] {
+    return this.store.journal.byMessage(messageId).map((r) => rowToEvent(r, this.startAt));
+  }
+
+  /** Iterates all events after `afterSeq` in order. */
+  *iterate(afterSeq = 0): Generator<JournalEvent> {
+    for (const r of this.store.journal.iterate(afterSeq)) yield rowToEvent(r, this.startAt);
+  }
+
+  lastSeq(): number {
+    return this.store.journal.lastSeq();
+  }
+
+  /** Calls `listener` for each event this process appends (after the row is written). */
+  onAppend(listener: (e: JournalEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function safeJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    typeof x === 'number' && !Number.isFinite(x) ? String(x) : x,
+  );
+}
+
+/** Converts a stored row to an event. */
+export function rowToEvent(r: EventRow, startAt: number): JournalEvent {
+  const e: JournalEvent = {
+    seq: r.seq,
+    at: r.at,
+    t: r.at - startAt,
+    wall: r.wall,
+    kind: r.kind as EventKind,
+  };
+  if (r.message_id !== null) e.messageId = r.message_id;
+  if (r.label !== null) e.label = r.label;
+  if (r.actor !== null) e.actor = r.actor;
+  if (r.queue !== null) e.queue = r.queue;
+  if (r.attempt !== null) e.attempt = r.attempt;
+  if (r.parent_id !== null) e.parentId = r.parent_id;
+  if (r.reason !== null) e.reason = r.reason;
+  if (r.delay !== null) e.delay = r.delay;
+  if (r.worker !== null) e.worker = r.worker;
+  if (r.thread !== null) e.thread = r.thread;
+  if (r.data !== null) {
+    const d = pyJsonParse(r.data) as Record<string, unknown>;
+    if (d.args !== undefined) e.args = d.args as unknown[];
+    if (d.kwargs !== undefined) e.kwargs = d.kwargs as Record<string, unknown>;
+    if (d.options !== undefined) e.options = d.options as Record<string, unknown>;
+    if ('result' in d) e.result = d.result;
+    if (d.error !== undefined) e.error = d.error as JournalEvent['error'] & object;
+  }
+  return e;
+}

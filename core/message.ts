@@ -1,0 +1,308 @@
+/**
+ * Messages: Dramatiq's wire shape, its JSON encoding, and the one place where snake_case wire
+ * names meet camelCase TypeScript names.
+ *
+ * Contract:
+ * 1. A message has seven fields, encoded in this order: `queue_name, actor_name, args, kwargs,
+ *    options, message_id, message_timestamp`, as compact JSON.
+ * 2. The encoding is byte-compatible with Python's `json.dumps(..., separators=(",", ":"))`: every
+ *    non-ASCII character is escaped as `\uXXXX` and non-finite floats are the bare tokens `NaN`,
+ *    `Infinity`, `-Infinity`. The decoder accepts both that and strict JSON.
+ * 3. `options` keeps wire (snake_case) keys: it is free-form and travels unchanged; unknown keys are
+ *    carried, never validated.
+ * 4. `messageId` and `messageTimestamp` survive copies, retries and delays.
+ */
+import { DecodeError, RehearsalError } from './errors.ts';
+
+/** Wire options of a message (snake_case keys, JSON values). */
+export type MessageOptions = Record<string, unknown>;
+
+/** A message as TypeScript sees it. Treat it as immutable except `options` (see contract). */
+export type Message = {
+  readonly queueName: string;
+  readonly actorName: string;
+  readonly args: readonly unknown[];
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly options: MessageOptions;
+  readonly messageId: string;
+  readonly messageTimestamp: number;
+};
+
+/** The plain wire object of a message (what `on_success` callbacks receive as `message_data`). */
+export type MessageData = {
+  queue_name: string;
+  actor_name: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  options: MessageOptions;
+  message_id: string;
+  message_timestamp: number;
+};
+
+const WIRE_KEYS = [
+  'queue_name',
+  'actor_name',
+  'args',
+  'kwargs',
+  'options',
+  'message_id',
+  'message_timestamp',
+] as const;
+
+/** A copy of `m` whose options are `m.options` merged with `changes.options` (new keys win). */
+export function copyMessage(
+  m: Message,
+  changes: { queueName?: string; options?: MessageOptions } = {},
+): Message {
+  return {
+    queueName: changes.queueName ?? m.queueName,
+    actorName: m.actorName,
+    args: m.args,
+    kwargs: m.kwargs,
+    options: { ...m.options, ...(changes.options ?? {}) },
+    messageId: m.messageId,
+    messageTimestamp: m.messageTimestamp,
+  };
+}
+
+/** The wire object of a message, keys in wire order. */
+export function toMessageData(m: Message): MessageData {
+  return {
+    queue_name: m.queueName,
+    actor_name: m.actorName,
+    args: [...m.args],
+    kwargs: { ...m.kwargs },
+    options: { ...m.options },
+    message_id: m.messageId,
+    message_timestamp: m.messageTimestamp,
+  };
+}
+
+/** A message from its wire object; see `decodeMessage` for the rules. */
+export function fromMessageData(
+  data: unknown,
+  fresh?: { id: () => string; now: () => number },
+): Message {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new DecodeError(
+      'a message must be a JSON object with queue_name, actor_name, args, kwargs and options',
+    );
+  }
+  const d = data as Record<string, unknown>;
+  const extra = Object.keys(d).filter((k) => !(WIRE_KEYS as readonly string[]).includes(k));
+  if (extra.length > 0)
+    throw new DecodeError(`unknown message field(s): ${extra.join(', ')}`, { fields: extra });
+  for (const k of ['queue_name', 'actor_name', 'args', 'kwargs', 'options'] as const) {
+    if (!(k in d)) throw new DecodeError(`message field \`${k}\` is missing`, { field: k });
+  }
+  if (typeof d.queue_name !== 'string')
+    throw new DecodeError('message field `queue_name` must be a string', { field: 'queue_name' });
+  if (typeof d.actor_name !== 'string')
+    throw new DecodeError('message field `actor_name` must be a string', { field: 'actor_name' });
+  if (!Array.isArray(d.args))
+    throw new DecodeError('message field `args` must be an array', { field: 'args' });
+  const kwargs = d.kwargs ?? {};
+  if (typeof kwargs !== 'object' || Array.isArray(kwargs))
+    throw new DecodeError('message field `kwargs` must be an object', { field: 'kwargs' });
+  const options = d.options ?? {};
+  if (typeof options !== 'object' || Array.isArray(options))
+    throw new DecodeError('message field `options` must be an object', { field: 'options' });
+  let messageId = d.message_id;
+  if (messageId === undefined || messageId === null) {
+    if (!fresh)
+      throw new DecodeError('message field `message_id` is missing', { field: 'message_id' });
+    messageId = fresh.id();
+  }
+  if (typeof messageId !== 'string')
+    throw new DecodeError('message field `message_id` must be a string', { field: 'message_id' });
+  let ts = d.message_timestamp;
+  if (ts === undefined || ts === null) {
+    if (!fresh)
+      throw new DecodeError('message field `message_timestamp` is missing', {
+        field: 'message_timestamp',
+      });
+    ts = fresh.now();
+  }
+  if (typeof ts !== 'number' || !Number.isFinite(ts)) {
+    throw new DecodeError('message field `message_timestamp` must be a number (epoch ms)', {
+      field: 'message_timestamp',
+    });
+  }
+  return {
+    queueName: d.queue_name,
+    actorName: d.actor_name,
+    args: d.args as unknown[],
+    kwargs: kwargs as Record<string, unknown>,
+    options: options as MessageOptions,
+    messageId,
+    messageTimestamp: Math.trunc(ts),
+  };
+}
+
+const NON_FINITE = '\u0000nonfinite:';
+
+function pyReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${NON_FINITE}${String(value)}`;
+  return value;
+}
+
+const NON_ASCII = /[\u007f-\uffff]/g;
+const NON_FINITE_TOKEN = /"\\u0000nonfinite:(NaN|Infinity|-Infinity)"/g;
+
+/**
+ * JSON text as Python's `json.dumps` with compact separators writes it (contract item 2).
+ * @throws RehearsalError `NOT_JSON_SERIALIZABLE` for functions, symbols, bigints and cycles.
+ */
+export function pyJsonStringify(value: unknown, where = 'value'): string {
+  let text: string | undefined;
+  try {
+    assertJsonValue(value, where);
+    text = JSON.stringify(value, pyReplacer);
+  } catch (err) {
+    if (err instanceof RehearsalError) throw err;
+    throw new RehearsalError(
+      'NOT_JSON_SERIALIZABLE',
+      `${where} cannot be encoded as JSON: ${(err as Error).message}`,
+      { path: where },
+    );
+  }
+  if (text === undefined)
+    throw new RehearsalError('NOT_JSON_SERIALIZABLE', `${where} cannot be encoded as JSON`, {
+      path: where,
+    });
+  return text
+    .replace(NON_FINITE_TOKEN, '$1')
+    .replace(NON_ASCII, (c) =>
+      c === '\u007f' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+}
+
+/**
+ * Checks that `value` is made of JSON values only (null, booleans, numbers, strings, arrays and
+ * plain objects), so nothing is silently dropped or turned into `{}`.
+ * @throws RehearsalError `NOT_JSON_SERIALIZABLE` with the JSON path of the first bad value.
+ */
+export function assertJsonValue(
+  value: unknown,
+  path = 'value',
+  seen: Set<object> = new Set(),
+): void {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (seen.has(value))
+        throw new RehearsalError(
+          'NOT_JSON_SERIALIZABLE',
+          `${path} contains a cycle and cannot be encoded as JSON`,
+          { path },
+        );
+      seen.add(value);
+      if (Array.isArray(value)) {
+        value.forEach((v, i) => assertJsonValue(v, `${path}[${i}]`, seen));
+      } else {
+        const proto = Object.getPrototypeOf(value) as unknown;
+        if (proto !== Object.prototype && proto !== null) {
+          const kind = (value as object).constructor?.name ?? 'object';
+          throw new RehearsalError(
+            'NOT_JSON_SERIALIZABLE',
+            `${path} is a ${kind}, which cannot be encoded as JSON; pass plain objects, arrays, strings, numbers, booleans or null`,
+            { path, kind },
+          );
+        }
+        for (const [k, v] of Object.entries(value)) assertJsonValue(v, `${path}.${k}`, seen);
+      }
+      seen.delete(value);
+      return;
+    }
+    default:
+      throw new RehearsalError(
+        'NOT_JSON_SERIALIZABLE',
+        `${path} is a ${typeof value}, which cannot be encoded as JSON`,
+        { path, kind: typeof value },
+      );
+  }
+}
+
+/**
+ * Parses JSON text, also accepting Python's bare `NaN`, `Infinity` and `-Infinity` tokens.
+ * @throws SyntaxError when the text is not JSON.
+ */
+export function pyJsonParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    if (!/NaN|Infinity/.test(text)) throw err;
+  }
+  // Replace bare tokens outside strings with marker strings, then revive them.
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') {
+        out += text[i + 1] ?? '';
+        i++;
+      } else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      out += c;
+      continue;
+    }
+    const rest = text.slice(i, i + 9);
+    if (rest.startsWith('-Infinity')) {
+      out += `"${NON_FINITE}-Infinity"`;
+      i += 8;
+    } else if (rest.startsWith('Infinity')) {
+      out += `"${NON_FINITE}Infinity"`;
+      i += 7;
+    } else if (rest.startsWith('NaN')) {
+      out += `"${NON_FINITE}NaN"`;
+      i += 2;
+    } else out += c;
+  }
+  return JSON.parse(out, (_k, v: unknown) => {
+    if (typeof v === 'string' && v.startsWith(NON_FINITE))
+      return Number(v.slice(NON_FINITE.length));
+    return v;
+  });
+}
+
+/** Encodes a message as Dramatiq's JSON encoder does (contract items 1 and 2). */
+export function encodeMessage(m: Message): string {
+  return pyJsonStringify(toMessageData(m), 'message');
+}
+
+/**
+ * Decodes wire JSON into a message. A missing `message_id`/`message_timestamp` gets a fresh value
+ * when `fresh` is given; an unknown extra key fails.
+ * @throws DecodeError naming what was wrong.
+ */
+export function decodeMessage(
+  text: string,
+  fresh?: { id: () => string; now: () => number },
+): Message {
+  let data: unknown;
+  try {
+    data = pyJsonParse(text);
+  } catch (err) {
+    throw new DecodeError(`message is not valid JSON: ${(err as Error).message}`);
+  }
+  return fromMessageData(data, fresh);
+}
+
+/** `maxRetries` → `max_retries`. */
+export function camelToSnake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** `max_retries` → `maxRetries`. */
+export function snakeToCamel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}

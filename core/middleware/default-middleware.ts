@@ -1,0 +1,51 @@
+/**
+ * The default middleware stack, in one ordered list (spec §5.2). Before hooks run in this order,
+ * after hooks in reverse. Results and GroupCallbacks (a later release) go between Retries and
+ * CurrentMessage, so that Results stores before Retries decides (after hooks run reversed).
+ */
+import { AgeLimit } from './age-limit.ts';
+import { Callbacks } from './callbacks.ts';
+import { CurrentMessage } from './current-message.ts';
+import type { Middleware } from './middleware.ts';
+import { Pipelines } from './pipelines.ts';
+import { Retries, type RetriesOptions } from './retries.ts';
+import { ShutdownNotifications } from './shutdown-notifications.ts';
+import { TimeLimit } from './time-limit.ts';
+
+/** Settings of the built-ins (scenario `middleware` section). */
+export type DefaultMiddlewareSettings = {
+  maxAgeMs?: number | null;
+  timeLimitMs?: number;
+  notifyShutdown?: boolean;
+  retries?: RetriesOptions;
+  /** Class names to leave out, e.g. `["AgeLimit"]`. */
+  disable?: readonly string[];
+};
+
+/** Names of the default middleware, in order. */
+export const DEFAULT_MIDDLEWARE_NAMES = [
+  'AgeLimit',
+  'TimeLimit',
+  'ShutdownNotifications',
+  'Callbacks',
+  'Pipelines',
+  'Retries',
+  'CurrentMessage',
+] as const;
+
+/** A fresh default stack. */
+export function defaultMiddleware(s: DefaultMiddlewareSettings = {}): Middleware[] {
+  const all: Middleware[] = [
+    new AgeLimit(s.maxAgeMs === undefined ? {} : { maxAgeMs: s.maxAgeMs }),
+    new TimeLimit(s.timeLimitMs === undefined ? {} : { timeLimitMs: s.timeLimitMs }),
+    new ShutdownNotifications(
+      s.notifyShutdown === undefined ? {} : { notifyShutdown: s.notifyShutdown },
+    ),
+    new Callbacks(),
+    new Pipelines(),
+    new Retries(s.retries ?? {}),
+    new CurrentMessage(),
+  ];
+  const off = new Set(s.disable ?? []);
+  return all.filter((m) => !off.has(m.name));
+}

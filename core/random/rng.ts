@@ -1,0 +1,100 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/**
+ * The only source of randomness in core (STYLE.md habit 3): jitter, simulated distributions and,
+ * on a seeded run, message ids all come from here, so the same seed gives the same bytes.
+ */
+export interface Rng {
+  /** The seed this generator started from (recorded with a run so it can be replayed). */
+  readonly seed: number;
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform in [min, max). */
+  uniform(min: number, max: number): number;
+  /** A lower-case UUID v4 string. */
+  uuid4(): string;
+}
+
+/**
+ * A seeded generator (sfc32 seeded through splitmix32): fast, 128-bit state, good enough for
+ * simulation, and identical on every platform.
+ */
+export class SeededRng implements Rng {
+  readonly seed: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    this.seed = seed >>> 0;
+    let s = this.seed;
+    const split = (): number => {
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = split();
+    this.b = split();
+    this.c = split();
+    this.d = split();
+    for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  private nextUint32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  next(): number {
+    // 53 bits of randomness from two draws.
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.next();
+  }
+
+  uuid4(): string {
+    const bytes = new Array<number>(16);
+    for (let i = 0; i < 16; i += 4) {
+      const v = this.nextUint32();
+      bytes[i] = v & 0xff;
+      bytes[i + 1] = (v >>> 8) & 0xff;
+      bytes[i + 2] = (v >>> 16) & 0xff;
+      bytes[i + 3] = (v >>> 24) & 0xff;
+    }
+    return formatUuid4(bytes);
+  }
+}
+
+/** Formats 16 bytes as a UUID v4 string (sets the version and variant bits). */
+function formatUuid4(bytes: number[]): string {
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * A generator for real (unseeded) runs: jitter from a seed drawn from the OS, ids from
+ * `crypto.randomUUID` so they are unique across processes sharing one database.
+ */
+export class SystemRng extends SeededRng {
+  constructor() {
+    super(randomBytes(4).readUInt32LE(0));
+  }
+
+  override uuid4(): string {
+    return randomUUID();
+  }
+}

@@ -1,0 +1,445 @@
+/**
+ * The worker: claims messages from its queues, orders them by actor priority in a local work
+ * queue, and runs them on `threads` concurrent slots through the middleware hooks.
+ *
+ * Contract:
+ * 1. At most `prefetch` (default min(threads × 2, 65535)) messages per queue are held by this
+ *    worker (waiting in its work queue or running), as Dramatiq's consumer prefetch.
+ * 2. Claims and acks are batched: the messages started, and the messages finished, in one turn of
+ *    the event loop commit together (one transaction each), with their journal rows.
+ * 3. The worker runs unchanged under the real and the virtual clock. Under the virtual clock it
+ *    never polls: it wakes on enqueues made through its broker and on the next due time, so a
+ *    virtual run is idle exactly when nothing is queued, delayed or running.
+ * 4. `stop()` lets running attempts finish (up to the timeout), gives messages that never started
+ *    back to their queues, and fires the shutdown hooks.
+ */
+import type { Actor } from '../actor.ts';
+import type { Broker } from '../broker/broker.ts';
+import type { MessageProxy } from '../broker/message-proxy.ts';
+import type { Timer } from '../clock/clock.ts';
+import {
+  ActorNotFound,
+  errorInfo,
+  errorType,
+  RateLimitExceeded,
+  Retry,
+  SkipMessage,
+} from '../errors.ts';
+import type { ProcessOutcome, ThreadInfo, WorkerInfo } from '../middleware/middleware.ts';
+import { resolveOption } from '../actor-options.ts';
+import { matchesThrows } from '../middleware/retries.ts';
+import { InProcessRunner, type ActorRunner } from './runner.ts';
+import { setInterrupt } from './interrupts.ts';
+import { WorkQueue } from './work-queue.ts';
+
+/** Options of `Worker`. */
+export type WorkerOptions = {
+  /** Canonical queue names to consume; default every queue declared on the broker. */
+  queues?: readonly string[];
+  /** Concurrent attempt slots (default 8). */
+  threads?: number;
+  /** Messages held per queue (default min(threads × 2, 65535)). */
+  prefetch?: number;
+  /** Worker process index for the journal (default 0). */
+  index?: number;
+  /** Lease owner id (default `w<index>-<random>`). */
+  id?: string;
+  /** Lease length, ms (default 60000, Dramatiq's heartbeat timeout). */
+  leaseMs?: number;
+  /** Idle poll interval on the real clock, ms (default 1000, Dramatiq's `worker_timeout`). */
+  workerTimeoutMs?: number;
+  /** Where actor code runs (default in process). */
+  runner?: ActorRunner;
+};
+
+type Slot = { index: number; busy: MessageProxy | null; info: ThreadInfo };
+type Finished = { p: MessageProxy; outcome: ProcessOutcome | 'skipped'; slot: Slot };
+
+export class Worker {
+  readonly broker: Broker;
+  readonly info: WorkerInfo;
+  readonly threads: number;
+  readonly prefetch: number;
+  readonly leaseMs: number;
+  readonly workerTimeoutMs: number;
+  private readonly queueFilter: readonly string[] | null;
+  private readonly runner: ActorRunner;
+  private readonly work = new WorkQueue<MessageProxy>();
+  private readonly held = new Map<string, number>();
+  private readonly slots: Slot[];
+  private finished: Finished[] = [];
+  private running = 0;
+  private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  private paused = false;
+  private pumpScheduled = false;
+  private flushScheduled = false;
+  private dueTimer: { at: number; timer: Timer } | null = null;
+  private pollTimer: Timer | null = null;
+  private heartbeat: Timer | null = null;
+  private idleDelayMs = 5;
+  private unsubscribe: (() => void) | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private abandoned = new Set<MessageProxy>();
+
+  constructor(broker: Broker, opts: WorkerOptions = {}) {
+    this.broker = broker;
+    this.threads = Math.max(1, Math.floor(opts.threads ?? 8));
+    this.prefetch = Math.min(65535, Math.max(1, Math.floor(opts.prefetch ?? this.threads * 2)));
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.workerTimeoutMs = opts.workerTimeoutMs ?? 1000;
+    this.queueFilter = opts.queues && opts.queues.length > 0 ? [...opts.queues] : null;
+    this.runner = opts.runner ?? new InProcessRunner();
+    const index = opts.index ?? 0;
+    this.info = { index, id: opts.id ?? `w${index}-${broker.rng.uuid4().slice(0, 8)}` };
+    this.slots = Array.from({ length: this.threads }, (_, i) => ({
+      index: i,
+      busy: null,
+      info: { worker: this.info, index: i },
+    }));
+  }
+
+  /** Queues this worker consumes now (the whitelist, or every declared queue). */
+  get queues(): string[] {
+    return this.queueFilter ? [...this.queueFilter] : this.broker.getDeclaredQueues();
+  }
+
+  /** Starts consuming (fires the boot hooks). */
+  start(): void {
+    if (this.state !== 'new') return;
+    this.broker.emitBefore('beforeWorkerBoot', this.info);
+    this.state = 'running';
+    for (const s of this.slots) this.broker.emitAfter('afterWorkerThreadBoot', s.info);
+    this.broker.emitAfter('afterConsumerThreadBoot', { worker: this.info, index: 0 });
+    this.unsubscribe = this.broker.onEnqueue(() => this.schedulePump());
+    this.scheduleHeartbeat();
+    this.broker.emitAfter('afterWorkerBoot', this.info);
+    this.schedulePump();
+  }
+
+  /** Stops taking new messages; running attempts continue. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Undoes `pause`. */
+  resume(): void {
+    this.paused = false;
+    this.schedulePump();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Number of attempts running now. */
+  get busy(): number {
+    return this.running;
+  }
+
+  /** Stops the worker (contract item 4). */
+  async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    if (this.state === 'new') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    this.broker.emitBefore('beforeWorkerShutdown', this.info);
+    this.broker.emitBefore('beforeConsumerThreadShutdown', { worker: this.info, index: 0 });
+    this.cancelTimers();
+    // Messages that never started go back to their queues at once.
+    this.releaseHeld(this.work.drain());
+    const deadline = this.broker.clock.now() + (opts.timeoutMs ?? 600_000);
+    while (this.running > 0 || this.finished.length > 0) {
+      if (this.broker.clock.now() >= deadline) break;
+      await this.broker.clock.sleep(Math.min(50, Math.max(1, deadline - this.broker.clock.now())));
+      this.flush();
+    }
+    // Attempts still running past the timeout are abandoned: their messages go back to the queue.
+    const stuck = this.slots.map((s) => s.busy).filter((p): p is MessageProxy => p !== null);
+    for (const p of stuck) this.abandoned.add(p);
+    this.releaseHeld(stuck);
+    for (const s of this.slots) this.broker.emitBefore('beforeWorkerThreadShutdown', s.info);
+    this.unsubscribe?.();
+    await this.runner.close();
+    this.state = 'stopped';
+    this.broker.emitAfter('afterWorkerShutdown', this.info);
+    this.notifyIdle();
+  }
+
+  /**
+   * Resolves when this worker has nothing to do: nothing held, running or unflushed, and nothing
+   * ready or delayed on its queues. Under the virtual clock, drive the clock (`clock.run()`).
+   */
+  join(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    if (this.state === 'stopped') return true;
+    if (this.work.size > 0 || this.running > 0 || this.finished.length > 0) return false;
+    return this.queues.every((q) => this.broker.pendingCount(q) === 0);
+  }
+
+  private notifyIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.state !== 'running') return;
+    this.pumpScheduled = true;
+    this.broker.clock.defer(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Claims what fits, starts what can run, and arranges the next wake-up. */
+  private pump(): void {
+    if (this.state !== 'running') return;
+    let claimed = 0;
+    if (!this.paused) {
+      for (const q of this.queues) {
+        if (this.broker.isQueuePaused(q)) continue;
+        const room = this.prefetch - (this.held.get(q) ?? 0);
+        if (room <= 0) continue;
+        const got = this.broker.claim(this.info.id, q, room, this.leaseMs);
+        claimed += got.length;
+        for (const p of got) this.accept(p);
+      }
+      this.dispatch();
+    }
+    this.arrangeWakeUp(claimed);
+    this.notifyIdle();
+  }
+
+  /** Takes a claimed message into the work queue, or dead-letters it when its actor is unknown. */
+  private accept(p: MessageProxy): void {
+    const actor = this.broker.getActor(p.actorName);
+    if (!actor) {
+      this.broker.logger.log({
+        level: 'ERROR',
+        logger: 'dramatiq.worker.ConsumerThread',
+        message: `Received message for undefined actor '${p.actorName}'. Moving it to the DLQ.`,
+      });
+      p.exception = new ActorNotFound(p.actorName);
+      p.fail();
+      this.broker.nack(p);
+      return;
+    }
+    this.held.set(p.queueName, (this.held.get(p.queueName) ?? 0) + 1);
+    this.work.push(p, actor.priority);
+  }
+
+  private releaseHeld(ps: MessageProxy[]): void {
+    if (ps.length === 0) return;
+    this.broker.requeue(ps);
+    for (const p of ps)
+      this.held.set(p.queueName, Math.max(0, (this.held.get(p.queueName) ?? 1) - 1));
+  }
+
+  /** Starts queued messages on free slots, in one transaction (contract item 2). */
+  private dispatch(): void {
+    if (this.paused || this.work.size === 0 || this.running >= this.threads) return;
+    const starts: { p: MessageProxy; slot: Slot; actor: Actor }[] = [];
+    this.broker.batch(() => {
+      for (const slot of this.slots) {
+        if (slot.busy || this.work.size === 0) continue;
+        const p = this.work.pop()!;
+        const actor = this.broker.getActor(p.actorName)!;
+        slot.busy = p;
+        this.running++;
+        p.attempt = p.delivery.previousAttempts + 1;
+        p.worker = this.info.index;
+        p.thread = slot.index;
+        try {
+          this.broker.emitBefore('beforeProcessMessage', p);
+        } catch (err) {
+          this.finishSkip(p, slot, err);
+          continue;
+        }
+        this.broker.markStarted(p, this.info.index, slot.index);
+        starts.push({ p, slot, actor });
+      }
+    });
+    for (const s of starts) this.launch(s.p, s.slot, s.actor);
+  }
+
+  private finishSkip(p: MessageProxy, slot: Slot, err: unknown): void {
+    if (!(err instanceof SkipMessage)) throw err;
+    this.finished.push({ p, outcome: 'skipped', slot });
+    p.exception = err.message ? err : p.exception;
+    this.scheduleFlush();
+  }
+
+  private launch(p: MessageProxy, slot: Slot, actor: Actor): void {
+    const attempt = this.runner.run(actor, p);
+    setInterrupt(p, (err) => attempt.interrupt(err));
+    attempt.promise.then(
+      (result) => this.complete(p, slot, { ok: true, result }),
+      (exception: unknown) => {
+        if (exception instanceof SkipMessage) this.complete(p, slot, 'skipped');
+        else this.complete(p, slot, { ok: false, exception });
+      },
+    );
+  }
+
+  private complete(p: MessageProxy, slot: Slot, outcome: ProcessOutcome | 'skipped'): void {
+    setInterrupt(p, null);
+    if (this.abandoned.delete(p)) return;
+    this.finished.push({ p, outcome, slot });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.broker.clock.defer(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Post-processes every finished attempt in one transaction (contract item 2). */
+  private flush(): void {
+    if (this.finished.length === 0) return;
+    const batch = this.finished;
+    this.finished = [];
+    this.broker.batch(() => {
+      for (const f of batch) this.postProcess(f);
+    });
+    for (const f of batch) {
+      f.slot.busy = null;
+      this.running--;
+      this.held.set(f.p.queueName, Math.max(0, (this.held.get(f.p.queueName) ?? 1) - 1));
+    }
+    if (this.state === 'running') {
+      this.dispatch();
+      this.schedulePump();
+    }
+    this.notifyIdle();
+  }
+
+  /** After hooks, journal rows and the ack or nack of one attempt (Dramatiq §4.4 steps 3–6). */
+  private postProcess({ p, outcome }: Finished): void {
+    const b = this.broker;
+    const fields = {
+      messageId: p.messageId,
+      label: p.label,
+      actor: p.actorName,
+      queue: p.queueName,
+      attempt: p.attempt,
+    };
+    if (outcome === 'skipped') {
+      b.logger.log({
+        level: 'WARNING',
+        logger: 'dramatiq.worker.WorkerThread',
+        message: `Message ${describe(p)} was skipped.`,
+      });
+      const skip = p.exception instanceof SkipMessage ? p.exception : new SkipMessage();
+      b.journal.append({ kind: 'skipped', ...fields, error: errorInfo(skip) });
+      b.emitAfter('afterSkipMessage', p);
+    } else if (outcome.ok) {
+      p.result = outcome.result;
+      b.journal.append({ kind: 'succeeded', ...fields, result: outcome.result ?? null });
+      b.emitAfter('afterProcessMessage', p, outcome);
+    } else {
+      p.exception = outcome.exception;
+      this.logFailure(p, outcome.exception);
+      b.journal.append({ kind: 'failed', ...fields, error: errorInfo(outcome.exception) });
+      b.emitAfter('afterProcessMessage', p, outcome);
+    }
+    if (p.failed) b.nack(p);
+    else b.ack(p);
+  }
+
+  private logFailure(p: MessageProxy, err: unknown): void {
+    const logger = 'dramatiq.worker.WorkerThread';
+    if (err instanceof Retry) return;
+    if (err instanceof RateLimitExceeded) {
+      this.broker.logger.log({
+        level: 'DEBUG',
+        logger,
+        message: `Failed to process message ${describe(p)} with rate limit exceeded.`,
+      });
+      return;
+    }
+    const actor = this.broker.getActor(p.actorName);
+    if (matchesThrows(err, resolveOption('throws', p.options, actor?.options ?? {}))) {
+      this.broker.logger.log({
+        level: 'INFO',
+        logger,
+        message: `Failed to process message ${describe(p)} with expected exception ${errorType(err)}.`,
+      });
+      return;
+    }
+    this.broker.logger.log({
+      level: 'ERROR',
+      logger,
+      message: `Failed to process message ${describe(p)} with unhandled exception.`,
+      error: err,
+    });
+  }
+
+  /** Plans the next pump: the next due time, and on the real clock an idle poll with backoff. */
+  private arrangeWakeUp(claimed: number): void {
+    const clock = this.broker.clock;
+    const due = this.broker.nextDue(this.queues);
+    if (due !== null && (this.dueTimer === null || this.dueTimer.at !== due)) {
+      this.dueTimer?.timer.cancel();
+      this.dueTimer = {
+        at: due,
+        timer: clock.setTimer(due - clock.now(), () => {
+          this.dueTimer = null;
+          this.schedulePump();
+        }),
+      };
+    } else if (due === null && this.dueTimer) {
+      this.dueTimer.timer.cancel();
+      this.dueTimer = null;
+    }
+    if (clock.kind === 'real') {
+      // Other processes may enqueue on this file: poll, quickly when busy, backing off to
+      // worker_timeout when idle (like Dramatiq's Redis consumer).
+      this.idleDelayMs =
+        claimed > 0 ? 5 : Math.min(this.workerTimeoutMs, Math.max(5, this.idleDelayMs * 2));
+      this.pollTimer?.cancel();
+      this.pollTimer = clock.setTimer(this.idleDelayMs, () => this.schedulePump(), {
+        background: true,
+      });
+    }
+  }
+
+  private scheduleHeartbeat(): void {
+    const beat = (): void => {
+      if (this.state !== 'running' && this.state !== 'stopping') return;
+      this.broker.renewLeases(this.info.id, this.leaseMs);
+      if (this.broker.reclaimExpired() > 0) this.schedulePump();
+      this.heartbeat = this.broker.clock.setTimer(Math.max(1, Math.floor(this.leaseMs / 3)), beat, {
+        background: true,
+      });
+    };
+    this.heartbeat = this.broker.clock.setTimer(Math.max(1, Math.floor(this.leaseMs / 3)), beat, {
+      background: true,
+    });
+  }
+
+  private cancelTimers(): void {
+    this.dueTimer?.timer.cancel();
+    this.dueTimer = null;
+    this.pollTimer?.cancel();
+    this.pollTimer = null;
+    this.heartbeat?.cancel();
+    this.heartbeat = null;
+  }
+}
+
+/** `actor(args)` as Dramatiq's log lines print a message. */
+function describe(p: MessageProxy): string {
+  const args = p.message.args.map((a) => JSON.stringify(a)).join(', ');
+  return `${p.actorName}(${args})`;
+}
