@@ -1,2 +1,355 @@
-// Placeholder: the benchmark runner arrives with the engine.
-console.log('no benchmarks yet');
+/**
+ * `npm run bench`: throughput of the engine next to the physical limit of bare SQLite, measured in
+ * one run on one machine. Prints a table and writes the same figures to bench/results/latest.json.
+ *
+ * Flags:
+ *   --quick            smaller N everywhere (a smoke run, noisier figures)
+ *   --only a,b         run only these sections (see SECTIONS below; `-` and `_` are equivalent)
+ *   --n 20000          override N for every section that runs
+ *   --e2e-wait poll    how e2e notices the end: `poll` pendingCount() (default) or `join`
+ *   --out file.json    write the JSON elsewhere (default bench/results/latest.json)
+ *
+ * Never a test: a section that fails reports null with a `<key>_note`, and the process exits 0.
+ * See bench/README.md for what each figure means.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { engineE2e, engineEnqueueBatched, engineEnqueueSingle, type E2eWait } from './engine.ts';
+import { peakRssMb, round, rssMb, withTempDir, type Timed } from './lib.ts';
+import { rawClaimAck, rawInsertBatched, sqliteVersion } from './raw.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+type Ctx = { e2eWait: E2eWait };
+
+type Section = {
+  name: string;
+  /** The figure this section produces (messages/s). */
+  key: string;
+  label: string;
+  run: (dir: string, n: number, ctx: Ctx) => Promise<Timed & { extra?: Record<string, unknown> }>;
+};
+
+/**
+ * Every section moves the same N messages per repetition, so that the two sides of each ratio see
+ * the same table size (throughput falls as the table and its random-UUID index outgrow SQLite's
+ * page cache, so N matters). A section repeats on fresh files until it has run `minReps` times
+ * and `minSeconds` in total (at most `maxReps`); its figure is the median rate. An untimed
+ * warm-up of `warmup` messages comes first (JIT, page cache).
+ */
+const PLAN = {
+  full: { n: 20_000, minReps: 3, minSeconds: 3, maxReps: 25, warmup: 2_000 },
+  quick: { n: 5_000, minReps: 1, minSeconds: 0.5, maxReps: 5, warmup: 500 },
+};
+
+const SECTIONS: Section[] = [
+  {
+    name: 'raw_claim_ack',
+    key: 'raw_sqlite_claim_ack_per_s',
+    label: 'raw SQLite claim+ack, 100/tx',
+    run: async (dir, n) => rawClaimAck(dir, n, 100),
+  },
+  {
+    name: 'raw_claim_ack_single',
+    key: 'raw_sqlite_claim_ack_single_per_s',
+    label: 'raw SQLite claim+ack, 1/tx',
+    run: async (dir, n) => rawClaimAck(dir, n, 1),
+  },
+  {
+    name: 'raw_insert',
+    key: 'raw_sqlite_insert_batched_per_s',
+    label: 'raw SQLite insert, 1000/tx',
+    run: async (dir, n) => rawInsertBatched(dir, n),
+  },
+  {
+    name: 'enqueue_single',
+    key: 'engine_enqueue_single_per_s',
+    label: 'engine actor.send(), 1/tx',
+    run: async (dir, n) => engineEnqueueSingle(dir, n),
+  },
+  {
+    name: 'enqueue_batched',
+    key: 'engine_enqueue_batched_per_s',
+    label: 'engine actor.send(), batch 1000',
+    run: async (dir, n) => engineEnqueueBatched(dir, n),
+  },
+  {
+    name: 'e2e',
+    key: 'engine_e2e_msgs_per_s',
+    label: 'engine e2e, Worker 8 threads',
+    run: async (dir, n, ctx) => {
+      const r = await engineE2e(dir, n, { wait: ctx.e2eWait, pollMs: 50, timeoutMs: 180_000 });
+      if (r.timedOut) throw new Error(`timed out after 180 s with ${r.pendingAfter} still pending`);
+      return {
+        messages: r.messages,
+        seconds: r.seconds,
+        cpuSeconds: r.cpuSeconds,
+        extra: {
+          pending_after: r.pendingAfter,
+          journal_rows_per_message: round(r.journalRows / n),
+          wait: ctx.e2eWait,
+        },
+      };
+    },
+  },
+];
+
+type Figures = Record<string, number | string | null>;
+
+type SectionDetail = {
+  label: string;
+  messages: number | null;
+  seconds: number | null;
+  rss_mb_end: number;
+  peak_rss_mb_so_far: number;
+  [k: string]: unknown;
+};
+
+function parseFlags() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      n: { type: 'string' },
+      'e2e-wait': { type: 'string', default: 'poll' },
+      out: { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+  const names = SECTIONS.map((s) => s.name);
+  const only = values.only ? values.only.split(',').map((s) => s.trim().replace(/-/g, '_')) : null;
+  const unknown = (only ?? []).filter((o) => !names.includes(o));
+  if (unknown.length > 0) {
+    console.error(`unknown section ${unknown.join(', ')}; sections: ${names.join(', ')}`);
+    process.exit(2);
+  }
+  const wait = values['e2e-wait'];
+  if (wait !== 'poll' && wait !== 'join') {
+    console.error(`--e2e-wait must be poll or join, got ${wait}`);
+    process.exit(2);
+  }
+  const n = values.n === undefined ? null : Number(values.n);
+  if (n !== null && !(Number.isInteger(n) && n > 0)) {
+    console.error(`--n must be a positive integer, got ${values.n}`);
+    process.exit(2);
+  }
+  return {
+    quick: values.quick,
+    only,
+    n,
+    e2eWait: wait as E2eWait,
+    out: values.out ?? join(HERE, 'results', 'latest.json'),
+  };
+}
+
+function gitRevision(): string | null {
+  try {
+    const cwd = join(HERE, '..');
+    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'core'], { cwd })
+      .toString()
+      .trim();
+    return dirty ? `${rev}+dirty-core` : rev;
+  } catch {
+    return null;
+  }
+}
+
+function median(xs: number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const mid = Math.floor(a.length / 2);
+  return a.length % 2 === 1 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2;
+}
+
+function fmtRate(v: number | string | null | undefined): string {
+  return typeof v === 'number' ? Math.round(v).toLocaleString('en-US') : 'n/a';
+}
+
+function fmtNum(v: number | string | null | undefined, digits = 2): string {
+  return typeof v === 'number' ? v.toFixed(digits) : 'n/a';
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]): string =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  // `npm run bench | head` closes stdout early: that is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  const flags = parseFlags();
+  const ctx: Ctx = { e2eWait: flags.e2eWait };
+  const env = {
+    node: process.version,
+    sqlite: sqliteVersion(),
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model ?? 'unknown',
+    platform: `${platform()} ${arch()}`,
+    total_mem_mb: Math.round(totalmem() / 1024 / 1024),
+    git: gitRevision(),
+    date: new Date().toISOString(),
+    quick: flags.quick,
+    only: flags.only,
+    e2e_wait: flags.e2eWait,
+    /** 1-minute load average before and after: other work on the machine skews every figure. */
+    load_avg_start: round(loadavg()[0] ?? 0),
+    load_avg_end: null as number | null,
+  };
+  console.log(
+    `Rehearsal bench — Node ${env.node}, SQLite ${env.sqlite}, ${env.cpus} CPUs (${env.cpu_model}), ${env.platform}, load ${env.load_avg_start}${flags.quick ? ', --quick' : ''}`,
+  );
+
+  const figures: Figures = {};
+  const details: Record<string, SectionDetail> = {};
+  const started = Date.now();
+
+  for (const s of SECTIONS) {
+    if (flags.only && !flags.only.includes(s.name)) {
+      figures[s.key] = null;
+      figures[`${s.key}_note`] = `not run: --only ${flags.only.join(',')}`;
+      continue;
+    }
+    const plan = flags.quick ? PLAN.quick : PLAN.full;
+    const n = flags.n ?? plan.n;
+    process.stdout.write(`  ${s.label.padEnd(32)} N=${n.toLocaleString('en-US')} … `);
+    try {
+      await withTempDir((dir) => s.run(dir, Math.min(plan.warmup, n), ctx));
+      const runs: (Timed & { extra?: Record<string, unknown> })[] = [];
+      let total = 0;
+      let cpu = 0;
+      while (
+        runs.length < plan.minReps ||
+        (total < plan.minSeconds && runs.length < plan.maxReps)
+      ) {
+        const r = await withTempDir((dir) => s.run(dir, n, ctx));
+        runs.push(r);
+        total += r.seconds;
+        cpu += r.cpuSeconds;
+      }
+      const reps = runs.length;
+      const rates = runs.map((r) => r.messages / r.seconds);
+      const rate = median(rates);
+      figures[s.key] = round(rate);
+      details[s.name] = {
+        label: s.label,
+        messages: n,
+        reps,
+        seconds: round(total, 4),
+        rates: rates.map((r) => round(r)),
+        min: round(Math.min(...rates)),
+        max: round(Math.max(...rates)),
+        cpu_seconds: round(cpu, 4),
+        /** Messages per CPU-second of this process (median): less sensitive to other load. */
+        per_cpu_s: round(median(runs.map((r) => r.messages / r.cpuSeconds))),
+        rss_mb_end: round(rssMb()),
+        peak_rss_mb_so_far: round(peakRssMb()),
+        ...(runs[runs.length - 1]?.extra ?? {}),
+      };
+      console.log(
+        `${fmtRate(rate)} msg/s (median of ${reps}, ${fmtRate(Math.min(...rates))}–${fmtRate(Math.max(...rates))})`,
+      );
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      figures[s.key] = null;
+      figures[`${s.key}_note`] = `section ${s.name} failed: ${msg}`;
+      details[s.name] = {
+        label: s.label,
+        messages: null,
+        seconds: null,
+        rss_mb_end: round(rssMb()),
+        peak_rss_mb_so_far: round(peakRssMb()),
+        error: msg,
+      };
+      console.log(`failed: ${msg}`);
+    }
+  }
+
+  const ratio = (key: string, num: string, den: string, target: number): void => {
+    const a = figures[num];
+    const b = figures[den];
+    if (typeof a === 'number' && typeof b === 'number' && b > 0) {
+      figures[key] = round(a / b);
+    } else {
+      figures[key] = null;
+      figures[`${key}_note`] = `needs ${num} and ${den} from the same run (one is missing)`;
+    }
+    figures[`${key}_target`] = target;
+  };
+  ratio('engine_vs_raw_claim_ack', 'engine_e2e_msgs_per_s', 'raw_sqlite_claim_ack_per_s', 0.35);
+  ratio(
+    'engine_vs_raw_enqueue',
+    'engine_enqueue_batched_per_s',
+    'raw_sqlite_insert_batched_per_s',
+    0.5,
+  );
+  figures.peak_rss_mb = round(peakRssMb());
+  // The same ratios over messages per CPU-second (supplementary; the figures above are wall time).
+  const perCpu = (name: string): number | null => {
+    const v = details[name]?.per_cpu_s;
+    return typeof v === 'number' ? v : null;
+  };
+  const cpuRatio = (a: number | null, b: number | null): number | null =>
+    a !== null && b !== null && b > 0 ? round(a / b) : null;
+  const cpuRatios: Record<string, number | null> = {
+    engine_vs_raw_claim_ack: cpuRatio(perCpu('e2e'), perCpu('raw_claim_ack')),
+    engine_vs_raw_enqueue: cpuRatio(perCpu('enqueue_batched'), perCpu('raw_insert')),
+  };
+
+  const rows: string[][] = [
+    ['figure', 'value', 'unit', 'N × reps', 'total s', 'min–max msg/s', 'msg/CPU-s', 'RSS MB'],
+  ];
+  for (const s of SECTIONS) {
+    const d = details[s.name];
+    rows.push([
+      s.key,
+      fmtRate(figures[s.key]),
+      'msg/s',
+      d?.messages ? `${d.messages.toLocaleString('en-US')} × ${String(d.reps)}` : '-',
+      fmtNum(d?.seconds),
+      d?.messages ? `${fmtRate(d.min as number)}–${fmtRate(d.max as number)}` : '-',
+      fmtRate(d?.per_cpu_s as number | undefined),
+      fmtNum(d?.rss_mb_end, 0),
+    ]);
+  }
+  for (const key of ['engine_vs_raw_claim_ack', 'engine_vs_raw_enqueue']) {
+    const target = `ratio (target ≥ ${String(figures[`${key}_target`])})`;
+    const byCpu = cpuRatios[key];
+    rows.push([key, fmtNum(figures[key], 3), target, '', '', '', fmtNum(byCpu, 3), '']);
+  }
+  rows.push(['peak_rss_mb', fmtNum(figures.peak_rss_mb, 0), 'MB', '', '', '', '', '']);
+  env.load_avg_end = round(loadavg()[0] ?? 0);
+  console.log('');
+  console.log(table(rows));
+  console.log(
+    `Node ${env.node}, SQLite ${env.sqlite}, ${env.cpus} CPUs, load average ${env.load_avg_start} → ${env.load_avg_end}`,
+  );
+  const notes = Object.entries(figures).filter(([k]) => k.endsWith('_note'));
+  for (const [k, v] of notes) console.log(`  ${k}: ${String(v)}`);
+
+  const out = {
+    ...figures,
+    env,
+    ratios_by_cpu: cpuRatios,
+    sections: details,
+    total_seconds: round((Date.now() - started) / 1000),
+  };
+  mkdirSync(dirname(flags.out), { recursive: true });
+  const tmp = `${flags.out}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(out, null, 2)}\n`);
+  renameSync(tmp, flags.out);
+  console.log(`\nwrote ${relative(process.cwd(), flags.out)}`);
+}
+
+main().catch((err: unknown) => {
+  // A bench never fails the build: report and exit 0.
+  console.error('bench aborted:', err);
+});

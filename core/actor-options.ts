@@ -93,15 +93,27 @@ export function optionSpec(wire: string): ActorOptionSpec | undefined {
   return BY_WIRE.get(wire);
 }
 
-/** The wire name of an option given in either spelling (`maxRetries` or `max_retries`). */
-export function toWireName(name: string): string {
-  return BY_TS.get(name)?.wire ?? (BY_WIRE.has(name) ? name : camelToSnake(name));
+/**
+ * The wire name of an option given in either spelling (`maxRetries` or `max_retries`): a name of
+ * the table, or the snake_case form of a camelCase name that `known` (a broker's accepted options,
+ * custom middleware included) holds. Any other name is kept as given, so unknown message options
+ * travel unchanged (spec checklist 2).
+ */
+export function toWireName(name: string, known?: ReadonlySet<string>): string {
+  const row = BY_TS.get(name);
+  if (row) return row.wire;
+  if (BY_WIRE.has(name) || known?.has(name)) return name;
+  const snake = camelToSnake(name);
+  return known?.has(snake) ? snake : name;
 }
 
-/** Converts TypeScript option names (camelCase) to wire names; unknown keys are converted too. */
-export function toWireOptions(opts: Record<string, unknown>): MessageOptions {
+/** Converts option names to wire names with `toWireName`; unknown keys are kept as given. */
+export function toWireOptions(
+  opts: Record<string, unknown>,
+  known?: ReadonlySet<string>,
+): MessageOptions {
   const out: MessageOptions = {};
-  for (const [k, v] of Object.entries(opts)) if (v !== undefined) out[toWireName(k)] = v;
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined) out[toWireName(k, known)] = v;
   return out;
 }
 
@@ -115,9 +127,9 @@ export function validateActorOptions(
   accepted: ReadonlySet<string>,
 ): void {
   for (const name of Object.keys(given)) {
-    const wire = toWireName(name);
+    const wire = toWireName(name, accepted);
     if (accepted.has(wire)) continue;
-    const usedCamel = name !== wire;
+    const usedCamel = camelToSnake(name) !== name;
     const candidates = [...accepted].map((w) => (usedCamel ? snakeToCamel(w) : w));
     const owner = BY_WIRE.get(wire)?.owner;
     const hint = owner

@@ -95,8 +95,9 @@ export class Actor<F extends ActorFn = ActorFn> {
       );
     }
     this.priority = priority ?? 0;
-    validateActorOptions(name, rest, broker?.actorOptions ?? DEFAULT_ACCEPTED_OPTIONS);
-    this.options = normalizeCallbacks(name, toWireOptions(rest));
+    const accepted = broker?.actorOptions ?? DEFAULT_ACCEPTED_OPTIONS;
+    validateActorOptions(name, rest, accepted);
+    this.options = normalizeCallbacks(name, toWireOptions(rest, accepted));
     if (broker) broker.declareActor(this);
   }
 
@@ -136,7 +137,10 @@ export class Actor<F extends ActorFn = ActorFn> {
     const b = this.broker;
     assertJsonValue(args, `args of ${this.actorName}`);
     assertJsonValue(kwargs, `kwargs of ${this.actorName}`);
-    const options: MessageOptions = normalizeCallbacks(this.actorName, toWireOptions(rest));
+    const options: MessageOptions = normalizeCallbacks(
+      this.actorName,
+      toWireOptions(rest, b.actorOptions),
+    );
     return {
       queueName: this.queueName,
       actorName: this.actorName,
@@ -157,6 +161,26 @@ export class Actor<F extends ActorFn = ActorFn> {
   sendWithOptions(opts: SendOptions = {}): Message {
     const message = this.messageWithOptions(opts);
     return this.broker.enqueue(message, { delayMs: opts.delayMs ?? null, reason: 'send' });
+  }
+
+  /**
+   * Changes actor options from now on (what-if forks change a running simulation this way).
+   * Given options are merged over the current ones; `undefined` removes one.
+   * @throws RehearsalError `UNKNOWN_ACTOR_OPTION`.
+   */
+  reconfigure(changes: Record<string, unknown>): void {
+    const accepted = this.boundBroker?.actorOptions ?? DEFAULT_ACCEPTED_OPTIONS;
+    validateActorOptions(this.actorName, changes, accepted);
+    const next: Record<string, unknown> = { ...this.options };
+    for (const [k, v] of Object.entries(changes)) {
+      const wire = Object.keys(toWireOptions({ [k]: 1 }, accepted))[0] ?? k;
+      if (v === undefined) delete next[wire];
+      else next[wire] = v;
+    }
+    (this as { options: Readonly<Record<string, unknown>> }).options = normalizeCallbacks(
+      this.actorName,
+      next,
+    );
   }
 
   toString(): string {

@@ -101,12 +101,15 @@ export class Interrupt extends RehearsalError {}
 export class TimeLimitExceeded extends Interrupt {
   constructor() {
     super('TIME_LIMIT_EXCEEDED', '');
+    // Raised from outside the actor: a fixed stack keeps tracebacks identical across machines.
+    this.stack = 'TimeLimitExceeded\n    at <TimeLimit middleware>';
   }
 }
 /** The worker is shutting down and the message asked to be notified (`notify_shutdown`). */
 export class Shutdown extends Interrupt {
   constructor() {
     super('SHUTDOWN', '');
+    this.stack = 'Shutdown\n    at <ShutdownNotifications middleware>';
   }
 }
 

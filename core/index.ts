@@ -40,6 +40,8 @@ export {
   BrokerError,
   DecodeError,
   DramatiqError,
+  closest,
+  didYouMean,
   errorInfo,
   errorType,
   Interrupt,
@@ -99,10 +101,97 @@ export { Retries, type RetriesOptions } from './middleware/retries.ts';
 export { ShutdownNotifications } from './middleware/shutdown-notifications.ts';
 export { TimeLimit } from './middleware/time-limit.ts';
 export { SeededRng, SystemRng, type Rng } from './random/rng.ts';
+export { GroupCallbacks } from './middleware/group-callbacks.ts';
+export {
+  Results,
+  getResult,
+  resultsOf,
+  type GetResultOptions,
+} from './results/results-middleware.ts';
+export { ResultError, ResultFailure, ResultMissing, ResultTimeout } from './results/errors.ts';
+export { resultKey, type ResultBackend } from './results/result-backend.ts';
+export { SqliteResultBackend } from './results/sqlite-result-backend.ts';
+export {
+  Barrier,
+  BucketRateLimiter,
+  ConcurrentRateLimiter,
+  RateLimiter,
+  WindowRateLimiter,
+  type RateLimiterBackend,
+} from './rate-limits/rate-limiter.ts';
+export { SqliteRateLimiterBackend } from './rate-limits/sqlite-backend.ts';
+export { Pipeline, pipeline, type PipelineChild } from './composition/pipeline.ts';
+export { Group, group, type GroupChild } from './composition/group.ts';
 export {
   InProcessRunner,
   actorArguments,
   type ActorRunner,
   type RunningAttempt,
 } from './worker/runner.ts';
+export { ThreadRunner, type ThreadRunnerOptions } from './worker/thread-runner.ts';
 export { Worker, type WorkerOptions } from './worker/worker.ts';
+export { exportJournal, exportJournalText } from './journal/export-jsonl.ts';
+export {
+  ScenarioSchema,
+  type Scenario,
+  type ScenarioActor,
+  type SendEntry,
+} from './sim/scenario-schema.ts';
+export {
+  loadScenario,
+  parseScenario,
+  parseScenarioText,
+  ScenarioError,
+  type ScenarioProblem,
+} from './sim/load-scenario.ts';
+export {
+  runScenario,
+  Simulation,
+  SIM_START_MS,
+  type SimulationOptions,
+  type SimulationResult,
+} from './sim/simulator.ts';
+export {
+  applyEvent,
+  emptyWorld,
+  queueStates,
+  type MessageState,
+  type MessageStatus,
+  type QueueState,
+  type World,
+} from './journal/world-state.ts';
+export { TimeTravel, CHECKPOINT_EVERY, type StateAt } from './journal/state-at.ts';
+export {
+  computeStats,
+  erlangCMeanWait,
+  formatReport,
+  summarize,
+  type GroupStats,
+  type RunStats,
+  type Summary,
+} from './sim/stats.ts';
+export {
+  applySets,
+  diffRuns,
+  forkRun,
+  parseSet,
+  readRun,
+  replayRun,
+  type ForkSet,
+  type MessageFate,
+  type ReplayResult,
+  type RunDiff,
+  type RunInfo,
+  type RunTotals,
+} from './sim/fork.ts';
+export { EngineHost, type EngineHostOptions } from './host/engine-host.ts';
+export type { ModuleSpec, RunMode } from './host/run-session.ts';
+export {
+  dispatchRequest,
+  helloFrame,
+  openSession,
+  type DispatchSession,
+  type SessionOptions,
+} from './host/dispatch.ts';
+export { coerceError } from './host/coerce-error.ts';
+export { startServer, type RunningServer, type ServerOptions } from './host/ws-server.ts';

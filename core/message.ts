@@ -146,6 +146,7 @@ function pyReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+// Python's ensure_ascii escapes everything outside printable ASCII (space..`~`), DEL included.
 const NON_ASCII = /[\u007f-\uffff]/g;
 const NON_FINITE_TOKEN = /"\\u0000nonfinite:(NaN|Infinity|-Infinity)"/g;
 
@@ -172,9 +173,16 @@ export function pyJsonStringify(value: unknown, where = 'value'): string {
     });
   return text
     .replace(NON_FINITE_TOKEN, '$1')
-    .replace(NON_ASCII, (c) =>
-      c === '\u007f' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
+    .replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * JSON text with Python's bare `NaN`/`Infinity`/`-Infinity` tokens (read back by `pyJsonParse`),
+ * but without the encodability check or ASCII escaping of `pyJsonStringify`: for records such as
+ * the journal, which must never fail on an odd value (other values follow `JSON.stringify`).
+ */
+export function jsonWithNonFinite(value: unknown): string {
+  return (JSON.stringify(value, pyReplacer) ?? 'null').replace(NON_FINITE_TOKEN, '$1');
 }
 
 /**
@@ -256,14 +264,15 @@ export function pyJsonParse(text: string): unknown {
       continue;
     }
     const rest = text.slice(i, i + 9);
+    // The marker is written as JSON text (`"\u0000…"`): a raw NUL in a JSON string is invalid.
     if (rest.startsWith('-Infinity')) {
-      out += `"${NON_FINITE}-Infinity"`;
+      out += JSON.stringify(`${NON_FINITE}-Infinity`);
       i += 8;
     } else if (rest.startsWith('Infinity')) {
-      out += `"${NON_FINITE}Infinity"`;
+      out += JSON.stringify(`${NON_FINITE}Infinity`);
       i += 7;
     } else if (rest.startsWith('NaN')) {
-      out += `"${NON_FINITE}NaN"`;
+      out += JSON.stringify(`${NON_FINITE}NaN`);
       i += 2;
     } else out += c;
   }

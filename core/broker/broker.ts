@@ -18,6 +18,8 @@ import type { Logger } from '../logging.ts';
 import type { Message } from '../message.ts';
 import type { HookArgs, HookName, Middleware } from '../middleware/middleware.ts';
 import type { Rng } from '../random/rng.ts';
+import type { RateLimiterBackend } from '../rate-limits/rate-limiter.ts';
+import type { ResultBackend } from '../results/result-backend.ts';
 import type { MessageProxy } from './message-proxy.ts';
 
 /** Why a message was enqueued (journal `reason`). */
@@ -100,7 +102,10 @@ export interface Broker {
   readonly actors: readonly Actor[];
   /** Declares a queue (idempotent). */
   declareQueue(name: string): void;
+  /** Queues declared through this broker object (its actors' queues and explicit declarations). */
   getDeclaredQueues(): string[];
+  /** Every queue declared on the database, by any process. */
+  knownQueues(): string[];
 
   /** Stores a message (contract item 1); returns the message as enqueued. */
   enqueue(message: Message, opts?: EnqueueOptions): Message;
@@ -140,6 +145,10 @@ export interface Broker {
   flush(queue: string): number;
   /** Messages not yet finished (ready, delayed or in flight) on `queue` or everywhere. */
   pendingCount(queue?: string): number;
+  /** The result backend that lives with this broker (same database). */
+  resultBackend(): ResultBackend;
+  /** The rate-limiter backend that lives with this broker (same database). */
+  rateLimiterBackend(): RateLimiterBackend;
   /** Closes the broker's connection. */
   close(): void;
 

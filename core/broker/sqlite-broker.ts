@@ -35,6 +35,8 @@ import {
 } from './broker.ts';
 import { MessageProxy } from './message-proxy.ts';
 import { assertQueueName, canonicalQueueName, delayQueueName } from './queue-names.ts';
+import { SqliteResultBackend } from '../results/sqlite-result-backend.ts';
+import { SqliteRateLimiterBackend } from '../rate-limits/sqlite-backend.ts';
 
 /** Dead letters live 7 days (Dramatiq's `dead_message_ttl`). */
 export const DEFAULT_DEAD_MESSAGE_TTL_MS = 604_800_000;
@@ -69,6 +71,9 @@ export class SqliteBroker implements Broker {
   private readonly queues = new Set<string>();
   private readonly enqueueListeners = new Set<(queue: string) => void>();
   private accepted: Set<string> = new Set();
+  private results: SqliteResultBackend | null = null;
+  private queueCache: { at: number; names: string[]; paused: Set<string> } | null = null;
+  private limits: SqliteRateLimiterBackend | null = null;
 
   constructor(opts: SqliteBrokerOptions) {
     this.clock = opts.clock ?? new RealClock();
@@ -184,18 +189,44 @@ export class SqliteBroker implements Broker {
     this.emitBefore('beforeDeclareQueue', name);
     this.store.write(() => this.store.messages.declareQueue(name, this.clock.now()));
     this.queues.add(name);
+    this.queueCache = null;
     this.emitAfter('afterDeclareQueue', name);
     this.emitAfter('afterDeclareDelayQueue', delayQueueName(name));
   }
 
+  /**
+   * Declared queues and their paused flags, read from the database at most every 200 ms of
+   * engine time (other processes may declare or pause queues) and at once after a local change.
+   * Under the virtual clock one process owns the file, so local changes are all there is.
+   */
+  private queueTable(): { names: string[]; paused: Set<string> } {
+    const now = this.clock.now();
+    const c = this.queueCache;
+    if (c && (this.clock.kind === 'virtual' || now - c.at < 200)) return c;
+    const rows = this.store.messages.listQueues();
+    const fresh = {
+      at: now,
+      names: [...new Set([...this.queues, ...rows.map((q) => q.name)])].sort(),
+      paused: new Set(rows.filter((q) => q.paused === 1).map((q) => q.name)),
+    };
+    this.queueCache = fresh;
+    return fresh;
+  }
+
   getDeclaredQueues(): string[] {
-    const fromDb = this.store.messages.listQueues().map((q) => q.name);
-    return [...new Set([...this.queues, ...fromDb])].sort();
+    return [...this.queues].sort();
+  }
+
+  knownQueues(): string[] {
+    return [...this.queueTable().names];
   }
 
   enqueue(message: Message, opts: EnqueueOptions = {}): Message {
     const canonical = canonicalQueueName(message.queueName);
     if (!this.queues.has(canonical)) this.declareQueue(canonical);
+    if (opts.reason === undefined || opts.reason === 'send' || opts.reason === 'arrival') {
+      this.checkCallbackTargets(message);
+    }
     const delay =
       opts.delayMs === undefined || opts.delayMs === null
         ? null
@@ -243,6 +274,27 @@ export class SqliteBroker implements Broker {
     if (delay !== null) this.emitBefore('beforeDelayMessage', stored);
     for (const l of this.enqueueListeners) l(canonical);
     return stored;
+  }
+
+  /**
+   * Refuses a send whose callbacks name an actor nobody declared (Dramatiq only finds out when
+   * the callback fires; README "Differences from Dramatiq").
+   * @throws RehearsalError `UNKNOWN_CALLBACK_ACTOR` naming both actors.
+   */
+  private checkCallbackTargets(message: Message): void {
+    const actor = this.actorMap.get(message.actorName);
+    for (const key of ['on_success', 'on_failure', 'on_retry_exhausted']) {
+      const m = message.options[key];
+      const target = m ? m : actor?.options[key];
+      if (typeof target !== 'string' || !target || this.actorMap.has(target)) continue;
+      const known = this.knownActors().map((a) => a.name);
+      if (known.includes(target)) continue;
+      throw new RehearsalError(
+        'UNKNOWN_CALLBACK_ACTOR',
+        `${key} of a message for actor \`${message.actorName}\` names actor \`${target}\`, which is not declared${didYouMean(target, [...this.actorMap.keys(), ...known])}`,
+        { actor: message.actorName, option: key, target },
+      );
+    }
   }
 
   claim(owner: string, queue: string, limit: number, leaseMs: number): MessageProxy[] {
@@ -458,17 +510,20 @@ export class SqliteBroker implements Broker {
   }
 
   setQueuePaused(queue: string, paused: boolean): void {
+    this.queueCache = null;
     if (!this.store.write(() => this.store.messages.setPaused(queue, paused))) {
       throw new RehearsalError(
         'QUEUE_NOT_FOUND',
-        `queue \`${queue}\` is not declared${didYouMean(queue, this.getDeclaredQueues())}`,
+        `queue \`${queue}\` is not declared${didYouMean(queue, this.knownQueues())}`,
         { queue },
       );
     }
+    // Wake this process's workers: under the virtual clock they never poll, so nothing else would.
+    if (!paused) for (const l of this.enqueueListeners) l(queue);
   }
 
   isQueuePaused(queue: string): boolean {
-    return this.store.messages.listQueues().some((q) => q.name === queue && q.paused === 1);
+    return this.queueTable().paused.has(queue);
   }
 
   deadLetters(queue: string | null = null, limit = 1000): DeadLetter[] {
@@ -532,6 +587,16 @@ export class SqliteBroker implements Broker {
     return queue === undefined
       ? this.store.messages.anyPending()
       : this.store.messages.pendingCount(queue);
+  }
+
+  resultBackend(): SqliteResultBackend {
+    this.results ??= new SqliteResultBackend(this.store, this.clock);
+    return this.results;
+  }
+
+  rateLimiterBackend(): SqliteRateLimiterBackend {
+    this.limits ??= new SqliteRateLimiterBackend(this.store, this.clock);
+    return this.limits;
   }
 
   close(): void {

@@ -70,8 +70,9 @@ export class VirtualClock implements Clock {
     };
   }
 
+  /** Runs `fn` as a microtask: same instant, after the current code (cheaper than a timer). */
   defer(fn: () => void): void {
-    this.setTimer(0, fn);
+    queueMicrotask(fn);
   }
 
   sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
@@ -112,24 +113,31 @@ export class VirtualClock implements Clock {
       if (opts.untilMs !== undefined && next.due > opts.untilMs) break;
       const instant = next.due;
       if (instant > this.current) this.current = instant;
-      // Fire every timer due at this instant, settling after each so that timers set by the
-      // reaction to one (zero-delay deferrals) run in order at the same instant.
+      // Fire every timer due at this instant in insertion order, then let their reactions settle;
+      // timers those reactions set for the same instant fire in the next round.
       for (;;) {
         this.dropCancelled();
         const head = this.heap[0];
         if (!head || head.due > this.current) break;
-        this.pop();
-        head.cancelled = true;
-        if (!head.background) this.foreground--;
-        fired++;
-        if (fired > maxTimers) {
-          throw new RehearsalError(
-            'CLOCK_RUNAWAY',
-            `virtual clock fired more than ${maxTimers} timers; is something rescheduling itself forever?`,
-            { maxTimers },
-          );
+        const round: Entry[] = [];
+        while (this.heap.length > 0 && this.heap[0]!.due <= this.current) {
+          const e = this.pop()!;
+          if (!e.cancelled) round.push(e);
         }
-        head.fn();
+        for (const e of round) {
+          if (e.cancelled) continue;
+          e.cancelled = true;
+          if (!e.background) this.foreground--;
+          fired++;
+          if (fired > maxTimers) {
+            throw new RehearsalError(
+              'CLOCK_RUNAWAY',
+              `virtual clock fired more than ${maxTimers} timers; is something rescheduling itself forever?`,
+              { maxTimers },
+            );
+          }
+          e.fn();
+        }
         await settle();
       }
       opts.onInstant?.(this.current);
@@ -139,6 +147,19 @@ export class VirtualClock implements Clock {
     if (opts.untilMs !== undefined && !idle && this.current < opts.untilMs)
       this.current = opts.untilMs;
     return fired;
+  }
+
+  /**
+   * Fires every timer of the next instant (and what their reactions schedule for that same
+   * instant), then returns that instant, or null when no timer is pending. For stepping a
+   * simulation one event time at a time (the UI's "step").
+   */
+  async step(): Promise<number | null> {
+    await settle();
+    const due = this.nextDue();
+    if (due === null) return null;
+    await this.run({ untilMs: due, untilIdle: false });
+    return due;
   }
 
   private dropCancelled(): void {

@@ -15,14 +15,7 @@ import type { Db } from './types.ts';
  * @throws RehearsalError `DB_NEWER_SCHEMA` when the file was written by a newer Rehearsal.
  */
 export function migrate(db: Db, file: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_SCHEMA_VERSION) {
-    throw new RehearsalError(
-      'DB_NEWER_SCHEMA',
-      `${file} has schema version ${current}, newer than this Rehearsal understands (${LATEST_SCHEMA_VERSION}); upgrade Rehearsal or use another --db file`,
-      { file, version: current, supported: LATEST_SCHEMA_VERSION },
-    );
-  }
+  const current = assertNotNewer(db, file);
   if (current === LATEST_SCHEMA_VERSION) return;
   const apply = db.transaction(() => {
     // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -35,6 +28,24 @@ export function migrate(db: Db, file: string): void {
     db.pragma(`application_id = ${APPLICATION_ID}`);
   });
   apply.immediate();
+}
+
+/**
+ * Reads the schema version without writing anything, so a refused file stays byte-identical
+ * (call it before any pragma that writes, such as `journal_mode = WAL`).
+ * @returns the file's schema version.
+ * @throws RehearsalError `DB_NEWER_SCHEMA` when the file was written by a newer Rehearsal.
+ */
+export function assertNotNewer(db: Db, file: string): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new RehearsalError(
+      'DB_NEWER_SCHEMA',
+      `${file} has schema version ${current}, newer than this Rehearsal understands (${LATEST_SCHEMA_VERSION}); upgrade Rehearsal or use another --db file`,
+      { file, version: current, supported: LATEST_SCHEMA_VERSION },
+    );
+  }
+  return current;
 }
 
 /** The schema version of an open database. */

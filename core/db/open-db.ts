@@ -10,7 +10,7 @@
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { RehearsalError } from '../errors.ts';
-import { migrate } from './migrate.ts';
+import { assertNotNewer, migrate } from './migrate.ts';
 import { APPLICATION_ID } from './migrations/index.ts';
 import type { Db } from './types.ts';
 
@@ -49,8 +49,11 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
     checkIdentity(db, file);
     if (!opts.readonly) {
+      // Before any pragma that writes: a refused newer file must stay byte-identical.
+      assertNotNewer(db, file);
       if (!memory) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      db.pragma('cache_size = -65536');
       db.pragma('foreign_keys = ON');
       migrate(db, file);
     }

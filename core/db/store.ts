@@ -7,16 +7,32 @@
  * 2. Everything outside core/db/ reaches SQLite only through this object.
  */
 import { openDb, type OpenDbOptions } from './open-db.ts';
+import { checkpointStatements, type CheckpointStatements } from './statements/checkpoints.ts';
 import { journalStatements, type JournalStatements } from './statements/journal.ts';
 import { messageStatements, type MessageStatements } from './statements/messages.ts';
+import { rateLimitStatements, type RateLimitStatements } from './statements/rate-limits.ts';
+import { resultStatements, type ResultStatements } from './statements/results.ts';
+import type Database from 'better-sqlite3';
 import type { Db } from './types.ts';
 
 export class SqliteStore {
   readonly file: string;
   readonly messages: MessageStatements;
   readonly journal: JournalStatements;
+  readonly results: ResultStatements;
+  readonly rateLimits: RateLimitStatements;
+  readonly checkpoints: CheckpointStatements;
   private readonly db: Db;
   private closed = false;
+  private readonly tx: {
+    begin: Database.Statement;
+    commit: Database.Statement;
+    rollback: Database.Statement;
+    savepoint: Database.Statement;
+    release: Database.Statement;
+    rollbackTo: Database.Statement;
+  };
+  private held = false;
 
   /** Opens `file` (see `openDb` for the errors). */
   constructor(file: string, opts: OpenDbOptions = {}) {
@@ -24,18 +40,70 @@ export class SqliteStore {
     this.db = openDb(file, opts);
     this.messages = messageStatements(this.db);
     this.journal = journalStatements(this.db);
+    this.tx = {
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      rollback: this.db.prepare('ROLLBACK'),
+      savepoint: this.db.prepare('SAVEPOINT rehearsal_write'),
+      release: this.db.prepare('RELEASE rehearsal_write'),
+      rollbackTo: this.db.prepare('ROLLBACK TO rehearsal_write'),
+    };
+    this.results = resultStatements(this.db);
+    this.rateLimits = rateLimitStatements(this.db);
+    this.checkpoints = checkpointStatements(this.db);
   }
 
   /** Runs `fn` atomically (contract item 1) and returns its value. */
   write<T>(fn: () => T): T {
-    if (this.db.inTransaction) return this.db.transaction(fn)();
-    return this.db.transaction(fn).immediate();
+    // Hand-rolled instead of `db.transaction(fn)`: building that wrapper on every call costs more
+    // than the statements it wraps.
+    const nested = this.db.inTransaction;
+    (nested ? this.tx.savepoint : this.tx.begin).run();
+    try {
+      const result = fn();
+      (nested ? this.tx.release : this.tx.commit).run();
+      return result;
+    } catch (err) {
+      if (this.db.inTransaction) {
+        if (nested) {
+          this.tx.rollbackTo.run();
+          this.tx.release.run();
+        } else this.tx.rollback.run();
+      }
+      throw err;
+    }
   }
 
   /** Runs `fn` in a read transaction (a consistent snapshot). */
   read<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     return this.db.transaction(fn).deferred();
+  }
+
+  /**
+   * Group commit for a single-writer run (a virtual-time simulation): opens one long IMMEDIATE
+   * transaction that every `write` joins as a savepoint, until `commitHeld` or `releaseWrites`.
+   * Other processes cannot write meanwhile, so only use it where this connection is the only
+   * writer.
+   */
+  holdWrites(): void {
+    if (this.held) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    this.held = true;
+  }
+
+  /** Commits what a held transaction wrote so far and keeps holding. */
+  commitHeld(): void {
+    if (!this.held) return;
+    this.db.exec('COMMIT');
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  /** Commits and stops holding. */
+  releaseWrites(): void {
+    if (!this.held) return;
+    this.held = false;
+    if (this.db.inTransaction) this.db.exec('COMMIT');
   }
 
   /** True while a transaction is open on this connection. */
@@ -46,6 +114,7 @@ export class SqliteStore {
   /** Closes the connection (idempotent). */
   close(): void {
     if (this.closed) return;
+    this.releaseWrites();
     this.closed = true;
     this.db.close();
   }

@@ -11,7 +11,7 @@ import type { Clock } from '../clock/clock.ts';
 import { wallNow } from '../clock/real-clock.ts';
 import type { SqliteStore } from '../db/store.ts';
 import type { EventRow } from '../db/statements/journal.ts';
-import { pyJsonParse } from '../message.ts';
+import { jsonWithNonFinite, pyJsonParse } from '../message.ts';
 import type { JournalEntry, JournalEvent, EventKind } from './journal-event.ts';
 
 export class Journal {
@@ -88,10 +88,9 @@ export class Journal {
   }
 }
 
+/** Non-finite numbers keep their value (Python tokens), so `args` read back as the actor got them. */
 function safeJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    typeof x === 'number' && !Number.isFinite(x) ? String(x) : x,
-  );
+  return jsonWithNonFinite(v);
 }
 
 /** Converts a stored row to an event. */

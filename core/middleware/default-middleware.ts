@@ -1,10 +1,14 @@
 /**
  * The default middleware stack, in one ordered list (spec §5.2). Before hooks run in this order,
- * after hooks in reverse. Results and GroupCallbacks (a later release) go between Retries and
- * CurrentMessage, so that Results stores before Retries decides (after hooks run reversed).
+ * after hooks in reverse, so Results (after Retries) stores a value before Retries decides and
+ * before Pipelines enqueues the next step. Unlike Dramatiq, Results (SQLite backend, same file),
+ * GroupCallbacks and CurrentMessage are in the default stack: `store_results` still defaults to
+ * false, so nothing is stored unless asked for (README, "Differences from Dramatiq").
  */
 import { AgeLimit } from './age-limit.ts';
 import { Callbacks } from './callbacks.ts';
+import { GroupCallbacks } from './group-callbacks.ts';
+import { Results } from '../results/results-middleware.ts';
 import { CurrentMessage } from './current-message.ts';
 import type { Middleware } from './middleware.ts';
 import { Pipelines } from './pipelines.ts';
@@ -18,6 +22,12 @@ export type DefaultMiddlewareSettings = {
   timeLimitMs?: number;
   notifyShutdown?: boolean;
   retries?: RetriesOptions;
+  /** Default `store_results` (false). */
+  storeResults?: boolean;
+  /** Default `result_ttl`, ms (600000). */
+  resultTtlMs?: number;
+  /** TTL of group barriers, ms (86400000). */
+  barrierTtlMs?: number;
   /** Class names to leave out, e.g. `["AgeLimit"]`. */
   disable?: readonly string[];
 };
@@ -44,6 +54,11 @@ export function defaultMiddleware(s: DefaultMiddlewareSettings = {}): Middleware
     new Callbacks(),
     new Pipelines(),
     new Retries(s.retries ?? {}),
+    new Results({
+      ...(s.storeResults === undefined ? {} : { storeResults: s.storeResults }),
+      ...(s.resultTtlMs === undefined ? {} : { resultTtlMs: s.resultTtlMs }),
+    }),
+    new GroupCallbacks(s.barrierTtlMs === undefined ? {} : { barrierTtlMs: s.barrierTtlMs }),
     new CurrentMessage(),
   ];
   const off = new Set(s.disable ?? []);

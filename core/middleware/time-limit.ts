@@ -43,6 +43,10 @@ export class TimeLimit extends Middleware {
         logger: 'dramatiq.middleware.time_limit.TimeLimit',
         message: `Time limit exceeded. Raising exception in worker thread ${p.thread ?? '?'}.`,
       });
+      // Interrupt first: the attempt may hold the database's write lock (a thread mid-send), and
+      // only stopping it releases the lock this journal row needs. The attempt settles
+      // asynchronously, so `time_limited` still precedes `failed`.
+      interrupt(new TimeLimitExceeded());
       broker.batch(() =>
         broker.journal.append({
           kind: 'time_limited',
@@ -54,7 +58,6 @@ export class TimeLimit extends Middleware {
           error: { type: 'TimeLimitExceeded', message: '' },
         }),
       );
-      interrupt(new TimeLimitExceeded());
     });
     p.stash.set(KEY, timer);
   }

@@ -65,24 +65,43 @@ export class SeededRng implements Rng {
   }
 
   uuid4(): string {
-    const bytes = new Array<number>(16);
-    for (let i = 0; i < 16; i += 4) {
-      const v = this.nextUint32();
-      bytes[i] = v & 0xff;
-      bytes[i + 1] = (v >>> 8) & 0xff;
-      bytes[i + 2] = (v >>> 16) & 0xff;
-      bytes[i + 3] = (v >>> 24) & 0xff;
-    }
-    return formatUuid4(bytes);
+    const a = this.nextUint32();
+    const b = this.nextUint32();
+    const c = this.nextUint32();
+    const d = this.nextUint32();
+    return formatUuid4(a, b, c, d);
   }
 }
 
-/** Formats 16 bytes as a UUID v4 string (sets the version and variant bits). */
-function formatUuid4(bytes: number[]): string {
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Formats 128 random bits as a UUID v4 string (sets the version and variant bits). */
+function formatUuid4(a: number, b: number, c: number, d: number): string {
+  const h = (v: number, shift: number): string => HEX[(v >>> shift) & 0xff]!;
+  const b6 = ((b >>> 16) & 0x0f) | 0x40;
+  const b8 = (c & 0x3f) | 0x80;
+  return (
+    h(a, 0) +
+    h(a, 8) +
+    h(a, 16) +
+    h(a, 24) +
+    '-' +
+    h(b, 0) +
+    h(b, 8) +
+    '-' +
+    HEX[b6]! +
+    h(b, 24) +
+    '-' +
+    HEX[b8]! +
+    h(c, 8) +
+    '-' +
+    h(c, 16) +
+    h(c, 24) +
+    h(d, 0) +
+    h(d, 8) +
+    h(d, 16) +
+    h(d, 24)
+  );
 }
 
 /**

@@ -38,8 +38,9 @@ export class InProcessRunner implements ActorRunner {
     const interrupted = new Promise<never>((_resolve, reject) => {
       fail = reject;
     });
-    const exec = runWithContext({ message: p, signal: controller.signal }, async () =>
-      actor.fn(...actorArguments(p)),
+    const exec = runWithContext(
+      { message: p, signal: controller.signal, broker: actor.broker },
+      async () => actor.fn(...actorArguments(p)),
     );
     // An abandoned attempt's late rejection must not become an unhandled rejection.
     exec.catch(() => undefined);

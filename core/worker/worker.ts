@@ -20,6 +20,7 @@ import type { Timer } from '../clock/clock.ts';
 import {
   ActorNotFound,
   errorInfo,
+  errorText,
   errorType,
   RateLimitExceeded,
   Retry,
@@ -72,6 +73,8 @@ export class Worker {
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   private paused = false;
   private pumpScheduled = false;
+  private readonly dirty = new Set<string>();
+  private allDirty = true;
   private flushScheduled = false;
   private dueTimer: { at: number; timer: Timer } | null = null;
   private pollTimer: Timer | null = null;
@@ -110,8 +113,8 @@ export class Worker {
     this.state = 'running';
     for (const s of this.slots) this.broker.emitAfter('afterWorkerThreadBoot', s.info);
     this.broker.emitAfter('afterConsumerThreadBoot', { worker: this.info, index: 0 });
-    this.unsubscribe = this.broker.onEnqueue(() => this.schedulePump());
-    this.scheduleHeartbeat();
+    this.unsubscribe = this.broker.onEnqueue((queue) => this.schedulePump(queue));
+    if (this.broker.clock.kind === 'real') this.scheduleHeartbeat();
     this.broker.emitAfter('afterWorkerBoot', this.info);
     this.schedulePump();
   }
@@ -189,7 +192,15 @@ export class Worker {
     for (const w of waiters) w();
   }
 
-  private schedulePump(): void {
+  /**
+   * Plans a pump. `mark` says where claimable messages may have appeared: a queue (an enqueue
+   * through this broker), 'all' (a due time, a resume, a reclaim — or on the real clock, where
+   * other processes enqueue unseen), or null (only room freed up). Under the virtual clock a queue
+   * is claimed from only while marked, so an idle queue costs no query.
+   */
+  private schedulePump(mark: string | 'all' | null = 'all'): void {
+    if (mark === 'all') this.allDirty = true;
+    else if (mark !== null) this.dirty.add(mark);
     if (this.pumpScheduled || this.state !== 'running') return;
     this.pumpScheduled = true;
     this.broker.clock.defer(() => {
@@ -202,18 +213,37 @@ export class Worker {
   private pump(): void {
     if (this.state !== 'running') return;
     let claimed = 0;
+    let exhausted = false;
     if (!this.paused) {
-      for (const q of this.queues) {
-        if (this.broker.isQueuePaused(q)) continue;
-        const room = this.prefetch - (this.held.get(q) ?? 0);
-        if (room <= 0) continue;
-        const got = this.broker.claim(this.info.id, q, room, this.leaseMs);
-        claimed += got.length;
-        for (const p of got) this.accept(p);
+      try {
+        const everything = this.allDirty || this.broker.clock.kind === 'real';
+        this.allDirty = false;
+        for (const q of this.queues) {
+          if (!everything && !this.dirty.has(q)) continue;
+          if (this.broker.isQueuePaused(q)) continue;
+          const room = this.prefetch - (this.held.get(q) ?? 0);
+          if (room <= 0) {
+            // Full: more may be waiting; look again when room frees up.
+            this.dirty.add(q);
+            continue;
+          }
+          const got = this.broker.claim(this.info.id, q, room, this.leaseMs);
+          claimed += got.length;
+          for (const p of got) this.accept(p);
+          if (got.length < room) {
+            this.dirty.delete(q);
+            exhausted = true;
+          } else this.dirty.add(q);
+        }
+        this.dispatch();
+      } catch (err) {
+        // Another connection held the write lock past the busy timeout: try again next wake-up.
+        if (!isDatabaseBusy(err)) throw err;
+        this.logBusy('claim messages', err);
+        this.broker.clock.setTimer(this.idleDelayMs, () => this.schedulePump());
       }
-      this.dispatch();
     }
-    this.arrangeWakeUp(claimed);
+    this.arrangeWakeUp(claimed, exhausted);
     this.notifyIdle();
   }
 
@@ -233,6 +263,7 @@ export class Worker {
     }
     this.held.set(p.queueName, (this.held.get(p.queueName) ?? 0) + 1);
     this.work.push(p, actor.priority);
+    this.scheduleHeartbeat();
   }
 
   private releaseHeld(ps: MessageProxy[]): void {
@@ -248,7 +279,7 @@ export class Worker {
     const starts: { p: MessageProxy; slot: Slot; actor: Actor }[] = [];
     this.broker.batch(() => {
       for (const slot of this.slots) {
-        if (slot.busy || this.work.size === 0) continue;
+        if (slot.busy || slot.index >= this.threads || this.work.size === 0) continue;
         const p = this.work.pop()!;
         const actor = this.broker.getActor(p.actorName)!;
         slot.busy = p;
@@ -272,7 +303,7 @@ export class Worker {
   private finishSkip(p: MessageProxy, slot: Slot, err: unknown): void {
     if (!(err instanceof SkipMessage)) throw err;
     this.finished.push({ p, outcome: 'skipped', slot });
-    p.exception = err.message ? err : p.exception;
+    p.exception = err;
     this.scheduleFlush();
   }
 
@@ -282,8 +313,10 @@ export class Worker {
     attempt.promise.then(
       (result) => this.complete(p, slot, { ok: true, result }),
       (exception: unknown) => {
-        if (exception instanceof SkipMessage) this.complete(p, slot, 'skipped');
-        else this.complete(p, slot, { ok: false, exception });
+        if (exception instanceof SkipMessage) {
+          p.exception = exception;
+          this.complete(p, slot, 'skipped');
+        } else this.complete(p, slot, { ok: false, exception });
       },
     );
   }
@@ -309,9 +342,20 @@ export class Worker {
     if (this.finished.length === 0) return;
     const batch = this.finished;
     this.finished = [];
-    this.broker.batch(() => {
-      for (const f of batch) this.postProcess(f);
-    });
+    let began = false;
+    try {
+      this.broker.batch(() => {
+        began = true;
+        for (const f of batch) this.postProcess(f);
+      });
+    } catch (err) {
+      // Busy before the transaction began: nothing ran, so the whole batch can run again later.
+      if (began || !isDatabaseBusy(err)) throw err;
+      this.logBusy('record finished messages', err);
+      this.finished = [...batch, ...this.finished];
+      this.scheduleFlush();
+      return;
+    }
     for (const f of batch) {
       f.slot.busy = null;
       this.running--;
@@ -319,7 +363,7 @@ export class Worker {
     }
     if (this.state === 'running') {
       this.dispatch();
-      this.schedulePump();
+      this.schedulePump(null);
     }
     this.notifyIdle();
   }
@@ -386,8 +430,10 @@ export class Worker {
   }
 
   /** Plans the next pump: the next due time, and on the real clock an idle poll with backoff. */
-  private arrangeWakeUp(claimed: number): void {
+  private arrangeWakeUp(claimed: number, exhausted: boolean): void {
     const clock = this.broker.clock;
+    // The next due time only changes when a queue ran dry or something new arrived (real clock).
+    if (!exhausted && clock.kind === 'virtual') return;
     const due = this.broker.nextDue(this.queues);
     if (due !== null && (this.dueTimer === null || this.dueTimer.at !== due)) {
       this.dueTimer?.timer.cancel();
@@ -414,18 +460,60 @@ export class Worker {
     }
   }
 
+  /**
+   * Lease heartbeat: renews this worker's leases and returns expired ones (from dead workers) to
+   * their queues, every leaseMs / 3. On the real clock it beats all the time (another process may
+   * die at any moment); on the virtual clock (one process) only while this worker holds messages,
+   * so a long virtual wait is not filled with heartbeats.
+   */
   private scheduleHeartbeat(): void {
+    if (this.heartbeat) return;
+    const every = Math.max(1, Math.floor(this.leaseMs / 3));
     const beat = (): void => {
+      this.heartbeat = null;
       if (this.state !== 'running' && this.state !== 'stopping') return;
-      this.broker.renewLeases(this.info.id, this.leaseMs);
-      if (this.broker.reclaimExpired() > 0) this.schedulePump();
-      this.heartbeat = this.broker.clock.setTimer(Math.max(1, Math.floor(this.leaseMs / 3)), beat, {
-        background: true,
-      });
+      try {
+        this.broker.renewLeases(this.info.id, this.leaseMs);
+        if (this.broker.reclaimExpired() > 0) this.schedulePump();
+      } catch (err) {
+        if (!isDatabaseBusy(err)) throw err;
+        this.logBusy('renew leases', err);
+      }
+      if (this.broker.clock.kind === 'real' || this.holding() > 0) this.scheduleHeartbeat();
     };
-    this.heartbeat = this.broker.clock.setTimer(Math.max(1, Math.floor(this.leaseMs / 3)), beat, {
-      background: true,
+    this.heartbeat = this.broker.clock.setTimer(every, beat, { background: true });
+  }
+
+  /** Messages this worker holds (waiting in its work queue or running). */
+  private holding(): number {
+    let n = 0;
+    for (const v of this.held.values()) n += v;
+    return n;
+  }
+
+  private logBusy(what: string, err: unknown): void {
+    this.broker.logger.log({
+      level: 'WARNING',
+      logger: 'dramatiq.worker.Worker',
+      message: `Could not ${what}: the database stayed locked by another connection (${errorText(err)}). Retrying.`,
     });
+  }
+
+  /**
+   * Changes the number of slots from now on (what-if forks): new slots start empty; slots beyond
+   * the new count finish their attempt and take no more. Prefetch grows to threads × 2 if smaller.
+   */
+  resize(threads: number): void {
+    const n = Math.max(1, Math.floor(threads));
+    for (let i = this.slots.length; i < n; i++) {
+      const slot: Slot = { index: i, busy: null, info: { worker: this.info, index: i } };
+      this.slots.push(slot);
+      this.broker.emitAfter('afterWorkerThreadBoot', slot.info);
+    }
+    (this as { threads: number }).threads = n;
+    (this as { prefetch: number }).prefetch = Math.min(65535, Math.max(this.prefetch, n * 2));
+    this.dispatch();
+    this.schedulePump();
   }
 
   private cancelTimers(): void {
@@ -436,6 +524,12 @@ export class Worker {
     this.heartbeat?.cancel();
     this.heartbeat = null;
   }
+}
+
+/** SQLITE_BUSY (and its extended codes): the write lock stayed taken past the busy timeout. */
+function isDatabaseBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /** `actor(args)` as Dramatiq's log lines print a message. */

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 /** A numbered, append-only schema migration. */
 export type Migration = { version: number; name: string; sql: string };
 
-const files = ['0001-queues-and-messages.sql', '0002-journal.sql'];
+const files = [
+  '0001-queues-and-messages.sql',
+  '0002-journal.sql',
+  '0003-results-and-rate-limits.sql',
+  '0004-checkpoints.sql',
+];
 
 /** Every migration, in order; `version` is the `PRAGMA user_version` after it. */
 export const MIGRATIONS: readonly Migration[] = files.map((name, i) => ({

@@ -64,13 +64,13 @@ export function messageStatements(db: Db) {
     `INSERT INTO messages (message_id, queue, actor, state, ready_at, body, label, attempts, enqueued_at)
      VALUES (@message_id, @queue, @actor, @state, @ready_at, @body, @label, @attempts, @enqueued_at)`,
   );
-  const claim = db.prepare<
-    { queue: string; now: number; owner: string; until: number; limit: number },
-    MessageRow
-  >(
-    `UPDATE messages SET state = 2, lease_owner = @owner, lease_until = @until
-     WHERE id IN (SELECT id FROM messages WHERE queue = @queue AND state < 2 AND ready_at <= @now ORDER BY ready_at, id LIMIT @limit)
-     RETURNING *`,
+  // SELECT then UPDATE by id: an `UPDATE … WHERE id IN (SELECT … LIMIT n)` costs hundreds of µs
+  // even on an empty table, while these two cost a few µs each (run inside one transaction).
+  const claimable = db.prepare<[string, number, number], MessageRow>(
+    'SELECT * FROM messages WHERE queue = ? AND state < 2 AND ready_at <= ? ORDER BY ready_at, id LIMIT ?',
+  );
+  const lease = db.prepare<[string, number, number]>(
+    'UPDATE messages SET state = 2, lease_owner = ?, lease_until = ? WHERE id = ? AND state < 2',
   );
   const setAttempts = db.prepare<[number, number]>('UPDATE messages SET attempts = ? WHERE id = ?');
   const ack = db.prepare<[number, string]>(
@@ -163,10 +163,18 @@ export function messageStatements(db: Db) {
       owner: string,
       leaseUntil: number,
       limit: number,
-    ): MessageRow[] =>
-      claim
-        .all({ queue, now: nowMs, owner, until: leaseUntil, limit })
-        .sort((a, b) => a.ready_at - b.ready_at || a.id - b.id),
+    ): MessageRow[] => {
+      const rows = claimable.all(queue, nowMs, limit);
+      const out: MessageRow[] = [];
+      for (const r of rows) {
+        if (lease.run(owner, leaseUntil, r.id).changes !== 1) continue;
+        r.state = 2;
+        r.lease_owner = owner;
+        r.lease_until = leaseUntil;
+        out.push(r);
+      }
+      return out;
+    },
     /** Records the number of deliveries that started. */
     setAttempts: (id: number, attempts: number): void => void setAttempts.run(attempts, id),
     /** Deletes a leased row; false when `owner` no longer holds the lease. */

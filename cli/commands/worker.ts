@@ -1,0 +1,116 @@
+/**
+ * `rehearsal worker MODULE`: runs the actors of a module against the database until Ctrl+C, like
+ * `dramatiq BROKER MODULE` (spec §11).
+ *
+ * Everything the user gave is checked (flags, queue names, the module, the database) before any
+ * worker process starts, so bad input fails once, with exit code 2, and writes nothing.
+ */
+import type { Actor } from '../../core/index.ts';
+import type { WorkerArgs } from '../checks.ts';
+import { openOrCreate } from '../db.ts';
+import { cliError } from '../errors.ts';
+import { dramatiqLogger } from '../log-format.ts';
+import { loadModule } from '../load-module.ts';
+import { queueArg } from '../queue-arg.ts';
+import { supervise } from '../supervisor.ts';
+import { version } from '../version.ts';
+import { runWorkerProcess } from '../worker-process.ts';
+import type { Io } from '../io.ts';
+
+/** Runs `rehearsal worker` (spec in specs.ts, checks in checks.ts). */
+export async function runWorker(o: WorkerArgs, io: Io): Promise<number> {
+  const { file, threads, processes, shutdownTimeoutMs, childIndex, inProcess, verbose } = o;
+  const whitelist = [...new Set(o.queues.map((q) => queueArg('--queues', q)))];
+  const logger = dramatiqLogger((line) => void io.stderr.write(line), verbose ? 'DEBUG' : 'INFO');
+  const moduleSpec = o.moduleSpec;
+
+  const mod = await loadModule(moduleSpec, io.cwd);
+  if (mod.actors.length === 0) {
+    throw cliError(
+      'NO_ACTORS',
+      `${moduleSpec} exports no actors; export each one, e.g. \`export const sendEmail = actor(fn, { actorName: 'send_email' })\``,
+      { module: moduleSpec },
+    );
+  }
+  const queues = whitelist.length > 0 ? whitelist : queuesOf(mod.actors);
+
+  if (childIndex === null) {
+    // The parent (or the only process) checks the database once, before any worker starts.
+    openOrCreate(file).close();
+    logger.log({
+      level: 'INFO',
+      logger: 'dramatiq.MainProcess',
+      message: `Rehearsal '${version()}' is booting up.`,
+    });
+    logger.log({
+      level: 'INFO',
+      logger: 'dramatiq.MainProcess',
+      message: startupLine(mod.actors, queues, threads, processes, file, inProcess),
+    });
+    for (const q of whitelist) {
+      if (!mod.actors.some((a) => a.queueName === q)) {
+        logger.log({
+          level: 'WARNING',
+          logger: 'dramatiq.MainProcess',
+          message: `No actor of ${moduleSpec} is on queue ${q}: its messages will be dead-lettered as ActorNotFound.`,
+        });
+      }
+    }
+  }
+
+  if (childIndex === null && processes > 1) {
+    const childArgs = [
+      'worker',
+      mod.file,
+      '--db',
+      file,
+      '--threads',
+      String(threads),
+      '--worker-shutdown-timeout',
+      String(shutdownTimeoutMs),
+      ...whitelist.flatMap((q) => ['--queues', q]),
+      ...(inProcess ? ['--in-process'] : []),
+      ...(verbose ? ['--verbose'] : []),
+    ];
+    return supervise({
+      bin: io.bin,
+      childArgs,
+      processes,
+      cwd: io.cwd,
+      env: io.env,
+      logger,
+    });
+  }
+
+  return runWorkerProcess({
+    file,
+    moduleFile: mod.file,
+    actors: mod.actors,
+    queues,
+    threads,
+    index: childIndex ?? 0,
+    inProcess,
+    shutdownTimeoutMs,
+    logger,
+    child: childIndex !== null,
+  });
+}
+
+function queuesOf(actors: readonly Actor[]): string[] {
+  return [...new Set(actors.map((a) => a.queueName))].sort();
+}
+
+function startupLine(
+  actors: readonly Actor[],
+  queues: readonly string[],
+  threads: number,
+  processes: number,
+  file: string,
+  inProcess: boolean,
+): string {
+  const names = actors.map((a) => `${a.actorName} (${a.queueName})`).join(', ');
+  return (
+    `Actors: ${names}. Queues: ${queues.join(', ')}. ` +
+    `Threads: ${threads}${inProcess ? ' (in process)' : ''}. Processes: ${processes}. Database: ${file}.`
+  );
+}

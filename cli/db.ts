@@ -1,0 +1,80 @@
+/**
+ * Opening the database without surprises.
+ *
+ * Contract:
+ * 1. `openExisting` opens only a file that is there (db-file.ts contract item 2); `openOrCreate`
+ *    creates a missing one (worker, enqueue).
+ * 2. A file that is refused (not SQLite, not Rehearsal, newer schema) is left byte for byte as it
+ *    was; the error is core's (`DB_NOT_SQLITE`, `DB_NOT_REHEARSAL`, `DB_NEWER_SCHEMA`).
+ */
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteBroker, type Logger } from '../core/index.ts';
+import { dbSize, requireDbFile } from './db-file.ts';
+import { CliError, isCoded } from './errors.ts';
+
+/**
+ * Opens an existing Rehearsal database (contract item 1).
+ * @throws CliError `DB_NOT_FOUND`, `DB_NOT_REHEARSAL` (empty file); RehearsalError from core's openDb.
+ */
+export function openExisting(file: string, logger?: Logger): SqliteBroker {
+  requireDbFile(file);
+  return open(file, logger);
+}
+
+/** Opens a database, creating it when absent (contract item 1). */
+export function openOrCreate(file: string, logger?: Logger): SqliteBroker {
+  dbSize(file);
+  return open(file, logger);
+}
+
+function open(file: string, logger: Logger | undefined): SqliteBroker {
+  probeRollbackFile(file);
+  return new SqliteBroker({ file, ...(logger ? { logger } : {}) });
+}
+
+/**
+ * Contract item 2 for files in rollback-journal mode. core's `openDb` switches a file to WAL
+ * before it checks the schema version, so a newer-schema file in rollback mode would be modified
+ * on its way to `DB_NEWER_SCHEMA`. Rehearsal always writes WAL files, so a rollback-mode file is
+ * rare (foreign, or a copy made with `VACUUM INTO`): such a file is first opened as a temporary
+ * copy, and only a copy that opens cleanly lets the real file be opened.
+ * TODO(core): drop this once openDb checks the version before changing the journal mode.
+ */
+function probeRollbackFile(file: string): void {
+  if (!isRollbackModeSqlite(file)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'rehearsal-probe-'));
+  const copy = join(dir, 'probe.db');
+  try {
+    copyFileSync(file, copy);
+    new SqliteBroker({ file: copy }).close();
+  } catch (err) {
+    if (isCoded(err)) {
+      throw new CliError(err.code, err.message.split(copy).join(file), {
+        ...err.details,
+        file,
+      });
+    }
+    throw err;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** True for a SQLite file whose header says rollback-journal (not WAL) mode. */
+function isRollbackModeSqlite(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const buf = Buffer.alloc(20);
+    const n = readSync(fd, buf, 0, 20, 0);
+    return n === 20 && buf.toString('latin1', 0, 16) === 'SQLite format 3\u0000' && buf[18] === 1;
+  } finally {
+    closeSync(fd);
+  }
+}

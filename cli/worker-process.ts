@@ -1,0 +1,142 @@
+/**
+ * One worker process: declares the module's actors on the database, boots a `Worker` and runs it
+ * until it is told to stop (Dramatiq's `worker_process`).
+ *
+ * Contract:
+ * 1. Boot order as Dramatiq's CLI: open the broker, declare the actors, emit `afterProcessBoot`,
+ *    start the worker, then log "Worker process is ready for action.".
+ * 2. SIGTERM (and SIGINT when this process runs alone) stops gracefully: no new messages, running
+ *    attempts finish (up to the shutdown timeout), unstarted ones go back to their queues. A second
+ *    signal exits at once with code 1.
+ * 3. A child of `--processes N` ignores SIGINT (the parent turns Ctrl+C into SIGTERM for every
+ *    child, as Dramatiq does) and stops when its parent goes away (the IPC channel closes).
+ */
+import {
+  InProcessRunner,
+  ThreadRunner,
+  Worker,
+  type Actor,
+  type ActorRunner,
+  type Logger,
+  type SqliteBroker,
+} from '../core/index.ts';
+import { openOrCreate } from './db.ts';
+import { EXIT_FAILURE, EXIT_OK } from './errors.ts';
+
+/** What one worker process needs. */
+export type WorkerProcessOptions = {
+  file: string;
+  /** Absolute path of the actor module (thread runners import it themselves). */
+  moduleFile: string;
+  actors: readonly Actor[];
+  queues: readonly string[];
+  threads: number;
+  index: number;
+  /** Run actors on the worker's event loop instead of worker threads. */
+  inProcess: boolean;
+  shutdownTimeoutMs: number;
+  logger: Logger;
+  /** True when started by a `--processes N` parent (contract item 3). */
+  child: boolean;
+};
+
+/** Runs one worker until stopped (contract items 1–3); resolves to the exit code. */
+export async function runWorkerProcess(o: WorkerProcessOptions): Promise<number> {
+  const log = (level: 'INFO' | 'WARNING', message: string): void =>
+    o.logger.log({ level, logger: `dramatiq.WorkerProcess(${o.index})`, message });
+  // The worker's timers and idle threads do not keep the process alive; this does, until we stop.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  // Installed before the boot, so a Ctrl+C while threads start still stops cleanly.
+  const stopped = stopSignal(o.child, log);
+  try {
+    const { broker, runner } = await boot(o, log);
+    const worker = new Worker(broker, {
+      threads: o.threads,
+      queues: o.queues,
+      index: o.index,
+      runner,
+    });
+    try {
+      worker.start();
+      log('INFO', 'Worker process is ready for action.');
+      await stopped.promise;
+      await worker.stop({ timeoutMs: o.shutdownTimeoutMs });
+      return EXIT_OK;
+    } finally {
+      broker.close();
+    }
+  } finally {
+    stopped.dispose();
+    clearInterval(keepAlive);
+  }
+}
+
+/** Contract item 1 up to the worker's start; closes what it opened when a step fails. */
+async function boot(
+  o: WorkerProcessOptions,
+  log: (level: 'INFO' | 'WARNING', message: string) => void,
+): Promise<{ broker: SqliteBroker; runner: ActorRunner }> {
+  const broker = openOrCreate(o.file, o.logger);
+  let runner: ActorRunner | null = null;
+  try {
+    for (const a of o.actors) broker.declareActor(a);
+    broker.emitAfter('afterProcessBoot');
+    if (o.inProcess) runner = new InProcessRunner();
+    else {
+      const threads = new ThreadRunner({
+        module: o.moduleFile,
+        dbFile: o.file,
+        threads: o.threads,
+        logger: o.logger,
+      });
+      runner = threads;
+      // Each thread loads the module on its own; waiting here keeps that boot time out of the
+      // first messages' time limits.
+      log('INFO', `Starting ${o.threads} worker thread${o.threads === 1 ? '' : 's'}...`);
+      await threads.ready();
+    }
+    return { broker, runner };
+  } catch (err) {
+    await runner?.close();
+    broker.close();
+    throw err;
+  }
+}
+
+/**
+ * Resolves on the first stop signal (contract items 2 and 3); a second one exits at once.
+ * `dispose` removes the handlers.
+ */
+function stopSignal(
+  child: boolean,
+  log: (level: 'INFO' | 'WARNING', message: string) => void,
+): { promise: Promise<void>; dispose(): void } {
+  let signals = 0;
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const onSignal = (): void => {
+    signals++;
+    if (signals === 1) {
+      log('INFO', 'Stopping worker process...');
+      resolve();
+    } else {
+      log('WARNING', 'Killing worker process...');
+      process.exit(EXIT_FAILURE);
+    }
+  };
+  const ignore = (): void => undefined;
+  const onInt = child ? ignore : onSignal;
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onInt);
+  if (child) process.on('disconnect', onSignal);
+  return {
+    promise,
+    dispose() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onInt);
+      process.off('disconnect', onSignal);
+    },
+  };
+}

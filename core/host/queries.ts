@@ -1,0 +1,198 @@
+/**
+ * The Engine API's queries over one run: pure reads of its database (the index and time travel
+ * write only their own derived state). Each function takes the run and the validated params.
+ *
+ * An empty run (no database opened yet) answers with empty lists, and with `MESSAGE_NOT_FOUND` or
+ * `SEQ_OUT_OF_RANGE` where one thing is asked for.
+ */
+import { canonicalQueueName } from '../broker/queue-names.ts';
+import { RehearsalError } from '../errors.ts';
+import { emptyWorld, queueStates } from '../journal/world-state.ts';
+import type { Message } from '../message.ts';
+import { isStoredFailure } from '../results/result-backend.ts';
+import { computeStats } from '../sim/stats.ts';
+import type { MethodResult, ParamsOut } from './api/methods.ts';
+import { toWireEvent } from './event-feed.ts';
+import type { RunSession } from './run-session.ts';
+
+/** `queues`: per-queue counts now. */
+export function queues(run: RunSession): MethodResult<'queues'> {
+  return { queues: run.broker?.stats() ?? [] };
+}
+
+/** `messages`: a filtered page of the run's messages, live and finished. */
+export function messages(run: RunSession, p: ParamsOut<'messages'>): MethodResult<'messages'> {
+  if (!run.index) return { total: 0, offset: p.offset, items: [], seq: 0 };
+  const { total, items } = run.index.query(
+    {
+      queue: p.queue,
+      actor: p.actor,
+      status: p.status,
+      label: p.label,
+      text: p.text,
+      finished: p.finished,
+      order: p.order,
+    },
+    p.offset,
+    p.limit,
+    run.t,
+  );
+  return { total, offset: p.offset, items, seq: run.index.seq };
+}
+
+function notFound(messageId: string): RehearsalError {
+  return new RehearsalError(
+    'MESSAGE_NOT_FOUND',
+    `no message ${messageId} in this run's journal; find ids with the \`messages\` query`,
+    { messageId },
+  );
+}
+
+/** `message`: one message with its whole history. @throws `MESSAGE_NOT_FOUND`. */
+export function message(run: RunSession, p: ParamsOut<'message'>): MethodResult<'message'> {
+  const summary = run.index?.get(p.messageId, run.t);
+  if (!run.broker || !run.index || !summary) throw notFound(p.messageId);
+  const history = run.broker.journal.history(p.messageId);
+  let args: unknown[] = [];
+  let kwargs: Record<string, unknown> = {};
+  let options: Record<string, unknown> = {};
+  let result: { value: unknown } | null = null;
+  for (const e of history) {
+    if (e.kind === 'enqueued') {
+      args = [...(e.args ?? [])];
+      kwargs = { ...(e.kwargs ?? {}) };
+    }
+    if (e.options !== undefined) options = { ...e.options };
+    if ((e.kind === 'succeeded' || e.kind === 'result_stored') && 'result' in e && !e.error)
+      result = { value: e.result ?? null };
+  }
+  return {
+    ...summary,
+    args,
+    kwargs,
+    options,
+    ...(result ? { result: result.value } : {}),
+    history: history.map(toWireEvent),
+    children: run.index.childrenOf(p.messageId),
+  };
+}
+
+/** `result`: from the result backend when stored, else from the journal. */
+export function result(run: RunSession, p: ParamsOut<'result'>): MethodResult<'result'> {
+  const summary = run.index?.get(p.messageId, run.t);
+  if (!run.broker || !summary) throw notFound(p.messageId);
+  const key: Message = {
+    queueName: summary.queue,
+    actorName: summary.actor,
+    messageId: summary.messageId,
+    args: [],
+    kwargs: {},
+    options: {},
+    messageTimestamp: 0,
+  };
+  const stored = run.broker.resultBackend().lookup(key);
+  if (stored.found) {
+    return isStoredFailure(stored.value)
+      ? {
+          messageId: p.messageId,
+          state: 'failed',
+          error: { type: stored.value.exn.type, message: stored.value.exn.msg },
+          source: 'backend',
+        }
+      : { messageId: p.messageId, state: 'succeeded', value: stored.value, source: 'backend' };
+  }
+  const history = run.broker.journal.history(p.messageId);
+  for (let i = history.length - 1; i >= 0; i--) {
+    const e = history[i]!;
+    if (e.kind === 'succeeded')
+      return {
+        messageId: p.messageId,
+        state: 'succeeded',
+        value: e.result ?? null,
+        source: 'journal',
+      };
+    if (e.kind === 'dead_lettered' || (e.kind === 'result_stored' && e.error))
+      return {
+        messageId: p.messageId,
+        state: 'failed',
+        ...(e.error ? { error: e.error } : {}),
+        source: 'journal',
+      };
+  }
+  return {
+    messageId: p.messageId,
+    state: summary.finished ? 'none' : 'pending',
+    source: null,
+  };
+}
+
+/** `stateAt`: the world after event `seq`. @throws `SEQ_OUT_OF_RANGE`. */
+export function stateAt(run: RunSession, p: ParamsOut<'stateAt'>): MethodResult<'stateAt'> {
+  if (run.travel) return run.travel.stateAt(p.seq);
+  if (p.seq !== 0)
+    throw new RehearsalError(
+      'SEQ_OUT_OF_RANGE',
+      `seq ${p.seq} is not in this journal, which has no events yet`,
+      { seq: p.seq, last: 0 },
+    );
+  const w = emptyWorld();
+  return { ...w, queues: queueStates(w) };
+}
+
+/** `journalPage`: events after `afterSeq`. */
+export function journalPage(
+  run: RunSession,
+  p: ParamsOut<'journalPage'>,
+): MethodResult<'journalPage'> {
+  if (!run.broker) return { events: [], lastSeq: 0 };
+  return {
+    events: run.broker.journal.page(p.afterSeq, p.limit).map(toWireEvent),
+    lastSeq: run.broker.journal.lastSeq(),
+  };
+}
+
+/** Worker slots of the run, for utilisation (scenario workers, or the module's worker). */
+function slotsOf(run: RunSession): number | undefined {
+  const s = run.scenarioData;
+  if (s) return s.workers.reduce((n, w) => n + w.threads * w.processes, 0);
+  const n = run.workers.reduce((k, w) => k + w.threads, 0);
+  return n > 0 ? n : undefined;
+}
+
+const statsCache = new WeakMap<RunSession, { seq: number; stats: MethodResult<'stats'> }>();
+
+/** `stats`: queueing statistics of the journal so far (recomputed only when it grew). */
+export function stats(run: RunSession): MethodResult<'stats'> {
+  const seq = run.lastSeq;
+  const cached = statsCache.get(run);
+  if (cached && cached.seq === seq) return cached.stats;
+  const slots = slotsOf(run);
+  const s = computeStats(
+    run.broker ? run.broker.journal.iterate(0) : [],
+    slots === undefined ? {} : { slots },
+  );
+  statsCache.set(run, { seq, stats: s });
+  return s;
+}
+
+/** `deadLetters`: oldest first. */
+export function deadLetters(
+  run: RunSession,
+  p: ParamsOut<'deadLetters'>,
+): MethodResult<'deadLetters'> {
+  if (!run.broker) return { deadLetters: [] };
+  const startAt = run.startAt;
+  return {
+    deadLetters: run.broker.deadLetters(p.queue ?? null, p.limit).map((d) => ({
+      id: d.id,
+      messageId: d.message.messageId,
+      actor: d.message.actorName,
+      queue: canonicalQueueName(d.message.queueName),
+      label: d.label,
+      deadT: d.deadAt - startAt,
+      attempts: d.attempts,
+      args: [...d.message.args],
+      options: { ...d.message.options },
+    })),
+  };
+}

@@ -1,0 +1,376 @@
+/**
+ * Replay, what-if forks and run comparison.
+ *
+ * Contract:
+ * 1. A run's database holds its scenario and seed (meta), so `replayRun` re-runs it and says
+ *    whether the new journal matches the stored one, event for event.
+ * 2. `forkRun` re-runs the scenario and, right after event `atSeq` is journaled, applies the
+ *    `--set` changes to the running engine: history up to `atSeq` is shared (checked), and only
+ *    what happens after it may differ.
+ * 3. `diffRuns` compares two runs by message (label, else message id): fate, attempts; and by
+ *    totals: dead letters, makespan, latency percentiles.
+ */
+import { existsSync } from 'node:fs';
+import { SqliteBroker } from '../broker/sqlite-broker.ts';
+import { closest, RehearsalError } from '../errors.ts';
+import { toExportLine } from '../journal/journal-event.ts';
+import { parseScenario } from './load-scenario.ts';
+import type { Scenario } from './scenario-schema.ts';
+import { Simulation } from './simulator.ts';
+import { computeStats, type Summary } from './stats.ts';
+
+/** What a run's database says about the run. */
+export type RunInfo = {
+  scenario: Scenario;
+  seed: number;
+  clock: 'virtual' | 'real';
+  lastSeq: number;
+  forkOf?: { run: string; atSeq: number; sets: string[] };
+};
+
+/** Reads a run's scenario and seed. @throws RehearsalError `RUN_NOT_FOUND`, `NOT_A_RUN`. */
+export function readRun(file: string): RunInfo {
+  if (!existsSync(file))
+    throw new RehearsalError(
+      'RUN_NOT_FOUND',
+      `no run database at ${file}; create one with \`rehearsal run SCENARIO --db ${file}\``,
+      { file },
+    );
+  const b = new SqliteBroker({ file });
+  try {
+    const text = b.store.messages.getMeta('scenario');
+    if (text === undefined)
+      throw new RehearsalError(
+        'NOT_A_RUN',
+        `${file} is a Rehearsal database but not a simulation run (it has no stored scenario); runs are made with \`rehearsal run\``,
+        { file },
+      );
+    const fork = b.store.messages.getMeta('fork_of');
+    return {
+      scenario: parseScenario(JSON.parse(text), `${file} (stored scenario)`),
+      seed: Number(b.store.messages.getMeta('seed') ?? '0'),
+      clock: (b.store.messages.getMeta('clock') ?? 'virtual') as 'virtual' | 'real',
+      lastSeq: b.journal.lastSeq(),
+      ...(fork ? { forkOf: JSON.parse(fork) as RunInfo['forkOf'] & object } : {}),
+    };
+  } finally {
+    b.close();
+  }
+}
+
+function exportLines(file: string, limit = Number.MAX_SAFE_INTEGER): string[] {
+  const b = new SqliteBroker({ file });
+  try {
+    const out: string[] = [];
+    for (const e of b.journal.iterate(0)) {
+      if (e.seq > limit) break;
+      out.push(toExportLine(e));
+    }
+    return out;
+  } finally {
+    b.close();
+  }
+}
+
+/** The outcome of a replay. */
+export type ReplayResult = {
+  matches: boolean;
+  events: number;
+  replayedEvents: number;
+  firstDifference: { seq: number; stored: string | null; replayed: string | null } | null;
+};
+
+/**
+ * Re-runs a stored run into `intoDb` and compares the journals (contract item 1).
+ * @throws RehearsalError `REPLAY_REAL_CLOCK` for a run on the real clock (not reproducible).
+ */
+export async function replayRun(runDb: string, intoDb: string): Promise<ReplayResult> {
+  const info = readRun(runDb);
+  if (info.clock === 'real')
+    throw new RehearsalError(
+      'REPLAY_REAL_CLOCK',
+      `${runDb} ran on the real clock, whose timing cannot be reproduced; replay works for virtual-clock runs`,
+      { file: runDb },
+    );
+  if (info.forkOf) {
+    await forkRun(info.forkOf.run, { atSeq: info.forkOf.atSeq, sets: info.forkOf.sets, intoDb });
+  } else {
+    const sim = new Simulation(info.scenario, { db: intoDb, seed: info.seed, source: runDb });
+    try {
+      await sim.run();
+    } finally {
+      sim.close();
+    }
+  }
+  const a = exportLines(runDb);
+  const b = exportLines(intoDb);
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i])
+      return {
+        matches: false,
+        events: a.length,
+        replayedEvents: b.length,
+        firstDifference: { seq: i + 1, stored: a[i] ?? null, replayed: b[i] ?? null },
+      };
+  }
+  return { matches: true, events: a.length, replayedEvents: b.length, firstDifference: null };
+}
+
+/** One `--set PATH=VALUE`, parsed. */
+export type ForkSet = { path: string; value: unknown };
+
+/** Parses `PATH=VALUE` (VALUE is JSON when it parses, else a string). */
+export function parseSet(text: string): ForkSet {
+  const i = text.indexOf('=');
+  if (i <= 0)
+    throw new RehearsalError(
+      'FORK_SET_INVALID',
+      `--set expects PATH=VALUE (e.g. actors.send_email.options.max_retries=5), got "${text}"`,
+      { set: text },
+    );
+  const raw = text.slice(i + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    /* a bare string */
+  }
+  return { path: text.slice(0, i), value };
+}
+
+type Target =
+  | { kind: 'actor-option'; actor: string; option: string }
+  | { kind: 'actor-behavior'; actor: string; keys: string[] }
+  | { kind: 'worker-threads'; index: number };
+
+const FORKABLE =
+  'actors.<name>.options.<option>, actors.<name>.behavior.<field>…, workers[<i>].threads';
+
+function resolveTarget(s: Scenario, path: string): Target {
+  const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.');
+  const fail = (why: string): never => {
+    throw new RehearsalError(
+      'FORK_PATH_UNKNOWN',
+      `cannot fork on "${path}": ${why}; paths that can change mid-run: ${FORKABLE}`,
+      { path },
+    );
+  };
+  if (parts[0] === 'actors') {
+    const name = parts[1] ?? '';
+    const actor = s.actors.find((a) => a.name === name);
+    if (!actor) {
+      const hint = closest(
+        name,
+        s.actors.map((a) => a.name),
+      );
+      fail(`no actor named "${name}"${hint ? ` — did you mean "${hint}"?` : ''}`);
+    }
+    if (parts[2] === 'options' && parts.length === 4)
+      return { kind: 'actor-option', actor: name, option: parts[3]! };
+    if (parts[2] === 'behavior' && parts.length >= 4)
+      return { kind: 'actor-behavior', actor: name, keys: parts.slice(3) };
+    fail(`expected actors.${name}.options.<option> or actors.${name}.behavior.<field>`);
+  }
+  if (parts[0] === 'workers' && parts.length === 3 && parts[2] === 'threads') {
+    const index = Number(parts[1]);
+    if (!Number.isInteger(index) || !s.workers[index])
+      fail(`there is no worker ${parts[1]} (the scenario has ${s.workers.length})`);
+    return { kind: 'worker-threads', index };
+  }
+  return fail(parts[0] ? `"${parts[0]}" cannot change during a run` : 'empty path');
+}
+
+/** The scenario with the sets applied (validated: a bad value is a scenario error naming its path). */
+export function applySets(s: Scenario, sets: ForkSet[]): Scenario {
+  const copy = JSON.parse(JSON.stringify(s)) as Record<string, unknown> & Scenario;
+  for (const set of sets) {
+    const t = resolveTarget(copy, set.path);
+    if (t.kind === 'worker-threads')
+      (copy.workers[t.index] as { threads: number }).threads = set.value as number;
+    else {
+      const a = copy.actors.find((x) => x.name === t.actor)!;
+      if (t.kind === 'actor-option') (a.options as Record<string, unknown>)[t.option] = set.value;
+      else {
+        let obj = a.behavior as Record<string, unknown>;
+        for (const k of t.keys.slice(0, -1)) {
+          if (typeof obj[k] !== 'object' || obj[k] === null) obj[k] = {};
+          obj = obj[k] as Record<string, unknown>;
+        }
+        obj[t.keys[t.keys.length - 1]!] = set.value;
+      }
+    }
+  }
+  return parseScenario(copy, 'fork');
+}
+
+/**
+ * Runs a what-if fork of `runDb` (contract item 2).
+ * @throws RehearsalError `SEQ_OUT_OF_RANGE`, `FORK_PATH_UNKNOWN`, `FORK_SET_INVALID`,
+ *   `SCENARIO_INVALID` (a value of the wrong type), `FORK_DIVERGED_EARLY` (should not happen).
+ */
+export async function forkRun(
+  runDb: string,
+  opts: { atSeq: number; sets: (string | ForkSet)[]; intoDb: string },
+): Promise<{ sharedEvents: number; events: number }> {
+  const info = readRun(runDb);
+  if (!Number.isInteger(opts.atSeq) || opts.atSeq < 0 || opts.atSeq > info.lastSeq) {
+    throw new RehearsalError(
+      'SEQ_OUT_OF_RANGE',
+      `--at ${opts.atSeq} is not in ${runDb}, whose journal has events 1..${info.lastSeq}`,
+      { seq: opts.atSeq, last: info.lastSeq },
+    );
+  }
+  const sets = opts.sets.map((x) => (typeof x === 'string' ? parseSet(x) : x));
+  const changed = applySets(info.scenario, sets);
+  const sim = new Simulation(info.scenario, { db: opts.intoDb, seed: info.seed, source: runDb });
+  let applied = false;
+  const apply = (): void => {
+    applied = true;
+    for (const set of sets) {
+      const t = resolveTarget(changed, set.path);
+      if (t.kind === 'actor-option') {
+        const opt = changed.actors.find((a) => a.name === t.actor)!.options;
+        sim.reconfigureActor(t.actor, opt);
+      } else if (t.kind === 'actor-behavior') {
+        sim.reconfigureBehavior(t.actor, changed.actors.find((a) => a.name === t.actor)!.behavior);
+      } else sim.resizeWorkers(t.index, changed.workers[t.index]!.threads);
+    }
+  };
+  if (opts.atSeq === 0) apply();
+  const off = sim.broker.journal.onAppend((e) => {
+    if (!applied && e.seq === opts.atSeq) apply();
+  });
+  sim.broker.store.write(() =>
+    sim.broker.store.messages.setMeta(
+      'fork_of',
+      JSON.stringify({
+        run: runDb,
+        atSeq: opts.atSeq,
+        sets: sets.map((x) => `${x.path}=${JSON.stringify(x.value)}`),
+      }),
+    ),
+  );
+  try {
+    await sim.run();
+  } finally {
+    off();
+    sim.close();
+  }
+  const a = exportLines(runDb, opts.atSeq);
+  const b = exportLines(opts.intoDb, opts.atSeq);
+  const same = a.length === b.length && a.every((x, i) => x === b[i]);
+  if (!same)
+    throw new RehearsalError(
+      'FORK_DIVERGED_EARLY',
+      `the fork's history differs from ${runDb} before event ${opts.atSeq}; this is a bug, please report it with both files`,
+      { run: runDb, fork: opts.intoDb },
+    );
+  return { sharedEvents: opts.atSeq, events: exportLines(opts.intoDb).length };
+}
+
+/** How one message ended in a run. */
+export type MessageFate = {
+  key: string;
+  actor: string;
+  fate: 'done' | 'dead' | 'pending';
+  attempts: number;
+};
+
+/** The comparison of two runs. */
+export type RunDiff = {
+  a: RunTotals;
+  b: RunTotals;
+  /** Messages whose fate or attempts differ (by label, else message id). */
+  changed: { key: string; actor: string; a: MessageFate | null; b: MessageFate | null }[];
+};
+
+/** Totals of one run. */
+export type RunTotals = {
+  file: string;
+  events: number;
+  messages: number;
+  done: number;
+  dead: number;
+  pending: number;
+  attempts: number;
+  makespanMs: number;
+  latency: Summary;
+};
+
+function fates(file: string): { totals: RunTotals; byKey: Map<string, MessageFate> } {
+  const b = new SqliteBroker({ file });
+  try {
+    const byKey = new Map<string, MessageFate>();
+    const byId = new Map<string, MessageFate>();
+    for (const e of b.journal.iterate(0)) {
+      if (!e.messageId) continue;
+      let f = byId.get(e.messageId);
+      if (!f) {
+        f = { key: e.label ?? e.messageId, actor: e.actor ?? '', fate: 'pending', attempts: 0 };
+        byId.set(e.messageId, f);
+        byKey.set(f.key, f);
+      }
+      if (e.kind === 'started') f.attempts = e.attempt ?? f.attempts + 1;
+      else if (e.kind === 'dead_lettered') f.fate = 'dead';
+      else if (e.kind === 'enqueued') f.fate = 'pending';
+      else if (e.kind === 'acked' && f.fate === 'pending') f.fate = 'done';
+    }
+    // A retry enqueue precedes the ack of the failed attempt: re-derive fates from the last events.
+    const stats = computeStats(b.journal.iterate(0));
+    const all = [...byId.values()];
+    const last = b.journal.lastSeq();
+    const end = last > 0 ? (b.journal.page(last - 1, 1)[0]?.t ?? 0) : 0;
+    return {
+      byKey,
+      totals: {
+        file,
+        events: last,
+        messages: all.length,
+        done: all.filter((f) => f.fate === 'done').length,
+        dead: all.filter((f) => f.fate === 'dead').length,
+        pending: all.filter((f) => f.fate === 'pending').length,
+        attempts: all.reduce((s, f) => s + f.attempts, 0),
+        makespanMs: end,
+        latency:
+          stats.queues.length === 1
+            ? stats.queues[0]!.latency
+            : mergeLatency(stats.queues.map((q) => q.latency)),
+      },
+    };
+  } finally {
+    b.close();
+  }
+}
+
+function mergeLatency(xs: Summary[]): Summary {
+  if (xs.length === 0) return { count: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  const count = xs.reduce((s, x) => s + x.count, 0);
+  const w = (k: keyof Summary): number =>
+    xs.reduce((s, x) => s + x[k] * x.count, 0) / Math.max(1, count);
+  return {
+    count,
+    mean: w('mean'),
+    p50: w('p50'),
+    p95: w('p95'),
+    p99: w('p99'),
+    max: Math.max(...xs.map((x) => x.max)),
+  };
+}
+
+/** Compares two runs (contract item 3). */
+export function diffRuns(fileA: string, fileB: string): RunDiff {
+  readRun(fileA);
+  readRun(fileB);
+  const a = fates(fileA);
+  const b = fates(fileB);
+  const keys = new Set([...a.byKey.keys(), ...b.byKey.keys()]);
+  const changed: RunDiff['changed'] = [];
+  for (const k of keys) {
+    const x = a.byKey.get(k) ?? null;
+    const y = b.byKey.get(k) ?? null;
+    if (x && y && x.fate === y.fate && x.attempts === y.attempts) continue;
+    changed.push({ key: k, actor: (x ?? y)!.actor, a: x, b: y });
+  }
+  return { a: a.totals, b: b.totals, changed };
+}

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import {
+  actor,
+  RehearsalError,
+  SeededRng,
+  SqliteBroker,
+  VirtualClock,
+} from '../../../core/index.ts';
+import {
+  APPLICATION_ID,
+  LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
+} from '../../../core/db/migrations/index.ts';
+import { tempDbPath } from '../../helpers/temp-db.ts';
+
+const open = (file: string): SqliteBroker =>
+  new SqliteBroker({ file, clock: new VirtualClock(), rng: new SeededRng(1) });
+
+const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+function pragmas(file: string): { version: number; appId: number; tables: string[] } {
+  const db = new Database(file, { readonly: true });
+  try {
+    return {
+      version: db.pragma('user_version', { simple: true }) as number,
+      appId: db.pragma('application_id', { simple: true }) as number,
+      tables: (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+          name: string;
+        }[]
+      ).map((r) => r.name),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Expects opening `file` to fail with `code`, naming the file, and to leave it byte-identical. */
+function expectRefused(file: string, code: string): RehearsalError {
+  const before = sha(file);
+  const siblings = readdirSync(dirname(file)).sort();
+  let caught: unknown;
+  try {
+    open(file).close();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(RehearsalError);
+  const err = caught as RehearsalError;
+  expect(err.code).toBe(code);
+  expect(err.message).toContain(file);
+  expect(sha(file)).toBe(before);
+  expect(readdirSync(dirname(file)).sort()).toEqual(siblings);
+  return err;
+}
+
+describe('database migrations', () => {
+  it('creates a fresh file at the latest schema version, marked as a Rehearsal database', () => {
+    const file = tempDbPath();
+    open(file).close();
+    const p = pragmas(file);
+    expect(p.version).toBe(LATEST_SCHEMA_VERSION);
+    expect(p.version).toBe(MIGRATIONS.length);
+    expect(p.appId).toBe(APPLICATION_ID);
+    expect(p.tables).toEqual(expect.arrayContaining(['actors', 'events', 'messages', 'queues']));
+  });
+
+  it('numbers migrations 1, 2, 3… with no gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('reopens a file at the latest version without changing it', () => {
+    const file = tempDbPath();
+    const b = open(file);
+    actor(() => 1, { actorName: 'a', broker: b }).send();
+    b.close();
+    const again = open(file);
+    expect(again.pendingCount()).toBe(1);
+    expect(again.journal.lastSeq()).toBe(1);
+    again.close();
+    expect(pragmas(file).version).toBe(LATEST_SCHEMA_VERSION);
+  });
+
+  it.each(MIGRATIONS.slice(0, -1).map((m) => m.version))(
+    'migrates a file at version %i forward to the latest, keeping its data',
+    (from) => {
+      const file = tempDbPath();
+      const db = new Database(file);
+      for (const m of MIGRATIONS.filter((x) => x.version <= from)) db.exec(m.sql);
+      db.pragma(`user_version = ${from}`);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.prepare("INSERT INTO queues (name, declared_at) VALUES ('kept', 0)").run();
+      db.close();
+      const b = open(file);
+      expect(b.knownQueues()).toContain('kept');
+      b.close();
+      expect(pragmas(file).version).toBe(LATEST_SCHEMA_VERSION);
+    },
+  );
+
+  it('refuses a Rehearsal file with a newer schema version (WAL mode) with DB_NEWER_SCHEMA, byte-identical', () => {
+    const file = tempDbPath();
+    open(file).close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    db.close();
+    const err = expectRefused(file, 'DB_NEWER_SCHEMA');
+    expect(err.details).toMatchObject({
+      version: LATEST_SCHEMA_VERSION + 1,
+      supported: LATEST_SCHEMA_VERSION,
+    });
+  });
+
+  it('refuses a newer Rehearsal file in rollback-journal mode without switching it to WAL', () => {
+    const file = tempDbPath();
+    const db = new Database(file);
+    db.pragma('journal_mode = DELETE');
+    db.exec('CREATE TABLE future_things (x INTEGER)');
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma('user_version = 999');
+    db.close();
+    expectRefused(file, 'DB_NEWER_SCHEMA');
+    expect(pragmas(file).version).toBe(999);
+  });
+
+  it('refuses a file that is not SQLite with DB_NOT_SQLITE, byte-identical', () => {
+    const file = tempDbPath('notes.db');
+    writeFileSync(file, 'these are my notes, not a database\n'.repeat(10));
+    expectRefused(file, 'DB_NOT_SQLITE');
+  });
+
+  it('refuses a SQLite database of another application with DB_NOT_REHEARSAL, byte-identical', () => {
+    const file = tempDbPath('other.db');
+    const db = new Database(file);
+    db.exec("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('Ada');");
+    db.close();
+    expectRefused(file, 'DB_NOT_REHEARSAL');
+  });
+
+  it('creates a database in an empty file', () => {
+    const file = tempDbPath();
+    writeFileSync(file, '');
+    open(file).close();
+    expect(pragmas(file).version).toBe(LATEST_SCHEMA_VERSION);
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import {
+  diffRuns,
+  forkRun,
+  parseScenario,
+  readRun,
+  replayRun,
+  runScenario,
+  SqliteBroker,
+} from '../../core/index.ts';
+import { tempDbPath } from '../helpers/temp-db.ts';
+
+const flaky = parseScenario({
+  rehearsal: 1,
+  seed: 5,
+  workers: [{ threads: 2 }],
+  actors: [
+    {
+      name: 'send_email',
+      options: { max_retries: 1, min_backoff: 200 },
+      behavior: {
+        duration: { dist: 'exponential', mean: 30 },
+        fail: { probability: 0.5, error: 'SMTPError' },
+      },
+    },
+  ],
+  arrivals: [{ actor: 'send_email', process: 'uniform', rate: 200, count: 40, id: 'mail' }],
+});
+
+async function run(): Promise<string> {
+  const db = tempDbPath();
+  await runScenario(flaky, { db });
+  return db;
+}
+
+function firstFailureSeq(db: string): number {
+  const b = new SqliteBroker({ file: db });
+  try {
+    return b.journal.page(0, 100000).find((e) => e.kind === 'failed')!.seq;
+  } finally {
+    b.close();
+  }
+}
+
+describe('replay', () => {
+  it('re-runs a stored run from its scenario and seed and reports that the journal matches', async () => {
+    const db = await run();
+    const r = await replayRun(db, tempDbPath());
+    expect(r.matches).toBe(true);
+    expect(r.events).toBeGreaterThan(100);
+    expect(readRun(db).seed).toBe(5);
+  });
+
+  it('refuses a database that is not a run, naming it', async () => {
+    const plain = tempDbPath();
+    new SqliteBroker({ file: plain }).close();
+    await expect(replayRun(plain, tempDbPath())).rejects.toMatchObject({ code: 'NOT_A_RUN' });
+    await expect(replayRun(tempDbPath('missing.db'), tempDbPath())).rejects.toMatchObject({
+      code: 'RUN_NOT_FOUND',
+    });
+  });
+});
+
+describe('what-if forks', () => {
+  it('shares history up to the fork point and diverges after it: more retries, fewer dead letters', async () => {
+    const base = await run();
+    const at = firstFailureSeq(base);
+    const forked = tempDbPath();
+    const r = await forkRun(base, {
+      atSeq: at,
+      sets: ['actors.send_email.options.max_retries=5'],
+      intoDb: forked,
+    });
+    expect(r.sharedEvents).toBe(at);
+    const d = diffRuns(base, forked);
+    expect(d.b.dead).toBeLessThan(d.a.dead);
+    expect(d.b.attempts).toBeGreaterThan(d.a.attempts);
+    expect(d.changed.length).toBeGreaterThan(0);
+    expect(d.changed.every((c) => c.key.startsWith('mail#'))).toBe(true);
+    // A fork is itself a run that replays.
+    expect((await replayRun(forked, tempDbPath())).matches).toBe(true);
+  });
+
+  it('can add worker threads mid-run', async () => {
+    const base = await run();
+    const forked = tempDbPath();
+    // A burst makes the extra threads matter.
+    await forkRun(base, { atSeq: 10, sets: ['workers[0].threads=8'], intoDb: forked });
+    const b = new SqliteBroker({ file: forked });
+    try {
+      const starts = b.journal.page(0, 100000).filter((e) => e.kind === 'started');
+      expect(starts.filter((e) => e.seq <= 10).every((e) => (e.thread ?? 0) < 2)).toBe(true);
+      expect(starts.some((e) => (e.thread ?? 0) >= 2)).toBe(true);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('rejects a path that does not exist, a seq beyond the journal, and a bad value, writing nothing', async () => {
+    const base = await run();
+    const last = readRun(base).lastSeq;
+    await expect(
+      forkRun(base, {
+        atSeq: 5,
+        sets: ['actors.send_emial.options.max_retries=5'],
+        intoDb: tempDbPath(),
+      }),
+    ).rejects.toThrow(/did you mean "send_email"/);
+    await expect(
+      forkRun(base, { atSeq: last + 1, sets: ['workers[0].threads=4'], intoDb: tempDbPath() }),
+    ).rejects.toMatchObject({ code: 'SEQ_OUT_OF_RANGE' });
+    await expect(
+      forkRun(base, {
+        atSeq: 5,
+        sets: ['actors.send_email.options.max_retries=-2'],
+        intoDb: tempDbPath(),
+      }),
+    ).rejects.toMatchObject({ code: 'SCENARIO_INVALID' });
+    await expect(
+      forkRun(base, { atSeq: 5, sets: ['arrivals[0].rate=5'], intoDb: tempDbPath() }),
+    ).rejects.toMatchObject({ code: 'FORK_PATH_UNKNOWN' });
+  });
+});
