@@ -57,6 +57,8 @@ export type SqliteBrokerOptions = {
   deadMessageTtlMs?: number;
   /** Busy timeout for the write lock, ms (default 10000). */
   busyTimeoutMs?: number;
+  /** Open an existing file for reading only: no migrations, no writes (`DB_NOT_FOUND` if absent). */
+  readonly?: boolean;
 };
 
 export class SqliteBroker implements Broker {
@@ -72,6 +74,7 @@ export class SqliteBroker implements Broker {
   private readonly enqueueListeners = new Set<(queue: string) => void>();
   private accepted: Set<string> = new Set();
   private results: SqliteResultBackend | null = null;
+  private readonly virtualRun: boolean;
   private queueCache: { at: number; names: string[]; paused: Set<string> } | null = null;
   private limits: SqliteRateLimiterBackend | null = null;
 
@@ -80,11 +83,14 @@ export class SqliteBroker implements Broker {
     this.rng = opts.rng ?? new SystemRng();
     this.logger = opts.logger ?? silentLogger;
     this.deadMessageTtlMs = opts.deadMessageTtlMs ?? DEFAULT_DEAD_MESSAGE_TTL_MS;
-    this.store = new SqliteStore(
-      opts.file,
-      opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs },
-    );
-    this.journal = new Journal(this.store, this.clock);
+    this.store = new SqliteStore(opts.file, {
+      ...(opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs }),
+      ...(opts.readonly ? { readonly: true } : {}),
+    });
+    this.journal = new Journal(this.store, this.clock, { readonly: opts.readonly === true });
+    // A simulated run's times are virtual: judge its dead letters' age by its own last event,
+    // not by today's wall clock (which would make every one look older than the TTL).
+    this.virtualRun = this.store.messages.getMeta('clock') === 'virtual';
     this.mw = [...(opts.middleware ?? defaultMiddleware())];
     this.recomputeAccepted();
   }
@@ -469,10 +475,26 @@ export class SqliteBroker implements Broker {
         });
       }
       // Dead letters past their TTL are purged here too (Dramatiq's maintenance).
-      for (const row of this.store.messages.expiredDead(now - this.deadMessageTtlMs, 1000))
+      for (const row of this.store.messages.expiredDead(
+        this.ttlNow() - this.deadMessageTtlMs,
+        1000,
+      )) {
         this.store.messages.deleteRow(row.id);
+        this.journalPurged(row, 'ttl');
+      }
       return n;
     });
+  }
+
+  /** "Now" for dead-letter TTLs (see the constructor: virtual runs use their own time). */
+  private ttlNow(): number {
+    if (this.virtualRun && this.clock.kind === 'real') {
+      const last = this.store.journal.lastSeq();
+      return last > 0
+        ? (this.store.journal.page(last - 1, 1)[0]?.at ?? this.clock.now())
+        : this.clock.now();
+    }
+    return this.clock.now();
   }
 
   nextDue(queues: readonly string[]): number | null {
@@ -498,7 +520,7 @@ export class SqliteBroker implements Broker {
     const now = this.clock.now();
     const paused = new Map(this.store.messages.listQueues().map((q) => [q.name, q.paused === 1]));
     return this.store
-      .read(() => this.store.messages.counts(now, now - this.deadMessageTtlMs))
+      .read(() => this.store.messages.counts(now, this.ttlNow() - this.deadMessageTtlMs))
       .map((c) => ({
         queue: c.queue,
         ready: c.ready,
@@ -527,7 +549,7 @@ export class SqliteBroker implements Broker {
   }
 
   deadLetters(queue: string | null = null, limit = 1000): DeadLetter[] {
-    const since = this.clock.now() - this.deadMessageTtlMs;
+    const since = this.ttlNow() - this.deadMessageTtlMs;
     return this.store.messages.dead(queue, since, limit).map((r) => ({
       id: r.id,
       message: safeDecode(r.body, r),
@@ -570,7 +592,10 @@ export class SqliteBroker implements Broker {
   purgeDead(queue: string | null = null): number {
     return this.store.write(() => {
       const rows = this.store.messages.dead(queue, 0, Number.MAX_SAFE_INTEGER);
-      for (const r of rows) this.store.messages.deleteRow(r.id);
+      for (const r of rows) {
+        this.store.messages.deleteRow(r.id);
+        this.journalPurged(r, 'dlq_purge');
+      }
       return rows.length;
     });
   }
@@ -578,8 +603,23 @@ export class SqliteBroker implements Broker {
   flush(queue: string): number {
     return this.store.write(() => {
       const rows = this.store.messages.flushable(queue);
-      for (const r of rows) this.store.messages.deleteRow(r.id);
+      for (const r of rows) {
+        this.store.messages.deleteRow(r.id);
+        this.journalPurged(r, 'flush');
+      }
       return rows.length;
+    });
+  }
+
+  /** Journals that a message row was dropped (flush, dead-letter purge or TTL). */
+  private journalPurged(r: MessageRow, reason: 'flush' | 'dlq_purge' | 'ttl'): void {
+    this.journal.append({
+      kind: 'purged',
+      messageId: r.message_id,
+      label: r.label,
+      actor: r.actor,
+      queue: r.queue,
+      reason,
     });
   }
 

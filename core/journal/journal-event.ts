@@ -27,6 +27,7 @@ export const EVENT_KINDS = [
   'requeued',
   'result_stored',
   'acked',
+  'purged',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -22,10 +22,12 @@ export class Journal {
   constructor(
     private readonly store: SqliteStore,
     private readonly clock: Clock,
+    opts: { readonly?: boolean } = {},
   ) {
-    this.startAt = Number(
-      store.write(() => store.messages.initMeta('start_at', String(clock.now()))),
-    );
+    // A read-only reader takes the stored start, or the first event's time, and writes nothing.
+    this.startAt = opts.readonly
+      ? Number(store.messages.getMeta('start_at') ?? store.journal.page(0, 1)[0]?.at ?? clock.now())
+      : Number(store.write(() => store.messages.initMeta('start_at', String(clock.now()))));
   }
 
   /** Appends one event; must run inside the write of the state change it records. */

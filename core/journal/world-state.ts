@@ -64,6 +64,7 @@ export type World = {
     deadLettered: number;
     skipped: number;
     finished: number;
+    purged: number;
   };
 };
 
@@ -83,6 +84,7 @@ export function emptyWorld(): World {
       deadLettered: 0,
       skipped: 0,
       finished: 0,
+      purged: 0,
     },
   };
 }
@@ -125,6 +127,13 @@ export function applyEvent(w: World, e: JournalEvent): World {
       w.messages[id] = m;
       return w;
     }
+    case 'purged':
+      if (m) {
+        freeSlot(w, m);
+        delete w.messages[id];
+        w.totals.purged++;
+      }
+      return w;
     case 'requeued':
       if (m) {
         freeSlot(w, m);

@@ -212,30 +212,14 @@ export class Worker {
   /** Claims what fits, starts what can run, and arranges the next wake-up. */
   private pump(): void {
     if (this.state !== 'running') return;
-    let claimed = 0;
-    let exhausted = false;
+    const out = { round: { claimed: 0, exhausted: false } };
     if (!this.paused) {
       try {
-        const everything = this.allDirty || this.broker.clock.kind === 'real';
-        this.allDirty = false;
-        for (const q of this.queues) {
-          if (!everything && !this.dirty.has(q)) continue;
-          if (this.broker.isQueuePaused(q)) continue;
-          const room = this.prefetch - (this.held.get(q) ?? 0);
-          if (room <= 0) {
-            // Full: more may be waiting; look again when room frees up.
-            this.dirty.add(q);
-            continue;
-          }
-          const got = this.broker.claim(this.info.id, q, room, this.leaseMs);
-          claimed += got.length;
-          for (const p of got) this.accept(p);
-          if (got.length < room) {
-            this.dirty.delete(q);
-            exhausted = true;
-          } else this.dirty.add(q);
-        }
-        this.dispatch();
+        // One transaction for the claims and the starts they allow.
+        this.broker.batch(() => {
+          out.round = this.claimRound();
+          this.dispatch();
+        });
       } catch (err) {
         // Another connection held the write lock past the busy timeout: try again next wake-up.
         if (!isDatabaseBusy(err)) throw err;
@@ -243,8 +227,34 @@ export class Worker {
         this.broker.clock.setTimer(this.idleDelayMs, () => this.schedulePump());
       }
     }
-    this.arrangeWakeUp(claimed, exhausted);
+    this.arrangeWakeUp(out.round.claimed, out.round.exhausted);
     this.notifyIdle();
+  }
+
+  /** Claims what fits from the queues that may have something (see `schedulePump`). */
+  private claimRound(): { claimed: number; exhausted: boolean } {
+    let claimed = 0;
+    let exhausted = false;
+    const everything = this.allDirty || this.broker.clock.kind === 'real';
+    this.allDirty = false;
+    for (const q of this.queues) {
+      if (!everything && !this.dirty.has(q)) continue;
+      if (this.broker.isQueuePaused(q)) continue;
+      const room = this.prefetch - (this.held.get(q) ?? 0);
+      if (room <= 0) {
+        // Full: more may be waiting; look again when room frees up.
+        this.dirty.add(q);
+        continue;
+      }
+      const got = this.broker.claim(this.info.id, q, room, this.leaseMs);
+      claimed += got.length;
+      for (const p of got) this.accept(p);
+      if (got.length < room) {
+        this.dirty.delete(q);
+        exhausted = true;
+      } else this.dirty.add(q);
+    }
+    return { claimed, exhausted };
   }
 
   /** Takes a claimed message into the work queue, or dead-letters it when its actor is unknown. */
@@ -343,10 +353,23 @@ export class Worker {
     const batch = this.finished;
     this.finished = [];
     let began = false;
+    // Set inside the transaction's closure (an object, so TypeScript sees the assignment).
+    const after: { round: { claimed: number; exhausted: boolean } | null } = { round: null };
     try {
+      // One transaction per turn: the after hooks and acks of what finished, then the claims
+      // and starts that the freed slots allow (contract item 2).
       this.broker.batch(() => {
         began = true;
         for (const f of batch) this.postProcess(f);
+        for (const f of batch) {
+          f.slot.busy = null;
+          this.running--;
+          this.held.set(f.p.queueName, Math.max(0, (this.held.get(f.p.queueName) ?? 1) - 1));
+        }
+        if (this.state === 'running' && !this.paused) {
+          after.round = this.claimRound();
+          this.dispatch();
+        }
       });
     } catch (err) {
       // Busy before the transaction began: nothing ran, so the whole batch can run again later.
@@ -356,15 +379,7 @@ export class Worker {
       this.scheduleFlush();
       return;
     }
-    for (const f of batch) {
-      f.slot.busy = null;
-      this.running--;
-      this.held.set(f.p.queueName, Math.max(0, (this.held.get(f.p.queueName) ?? 1) - 1));
-    }
-    if (this.state === 'running') {
-      this.dispatch();
-      this.schedulePump(null);
-    }
+    if (after.round) this.arrangeWakeUp(after.round.claimed, after.round.exhausted);
     this.notifyIdle();
   }
 

@@ -25,6 +25,7 @@ const FIXTURES: Record<string, string> = {
   'renderer/features/messages/MessageRow.tsx': 'export const MessageRow = 1;\n',
   'renderer/store/use-app-store.ts': 'export const useAppStore = 1;\n',
   'renderer/ui/Button.tsx': 'export const Button = 1;\n',
+  'core/host/api/client.ts': 'export const createEngineClient = 1;\n',
 };
 
 beforeAll(() => {
@@ -153,17 +154,28 @@ describe('core stays below everything else', () => {
   });
 });
 
-describe('renderer reaches the engine only through Engine API types', () => {
+describe('renderer reaches the engine only through the Engine API (core/host/api)', () => {
   it('allows `import type` from core/host/api', async () => {
     const code =
       "import type { EngineApi } from '../../core/host/api/index.ts';\nexport type A = EngineApi;\n";
     expect(await ruleIdsFor('renderer/engine/engine-client.ts', code)).toEqual([]);
   });
 
-  it('rejects value imports from core/host/api', async () => {
+  it('allows value imports from core/host/api, which is pure (its client and schemas)', async () => {
     const code =
-      "import { methods } from '../../core/host/api/methods.ts';\nexport const m = methods;\n";
-    expect(await ruleIdsFor('renderer/engine/engine-client.ts', code)).toContain(IMPORTS);
+      "import { createEngineClient } from '../../core/host/api/client.ts';\nexport const c = createEngineClient;\n";
+    expect(await ruleIdsFor('renderer/engine/engine-client.ts', code)).toEqual([]);
+    const schemas =
+      "import { methods } from '../../../core/host/api/methods.ts';\nexport const m = methods;\n";
+    expect(await ruleIdsFor('renderer/features/messages/x.ts', schemas)).toEqual([]);
+  });
+
+  it('rejects value imports from the rest of core', async () => {
+    const code =
+      "import { EngineHost } from '../../core/host/engine-host.ts';\nexport const h = EngineHost;\n";
+    expect(await ruleIdsFor('renderer/engine/x.ts', code)).toContain(IMPORTS);
+    const index = "import { actor } from '../../core/index.ts';\nexport const a = actor;\n";
+    expect(await ruleIdsFor('renderer/engine/x.ts', index)).toContain(IMPORTS);
   });
 
   it('rejects even type imports from the rest of core', async () => {
@@ -221,6 +233,12 @@ describe('declared elements', () => {
   it('keeps renderer/ui free of the store', async () => {
     const code =
       "import { useAppStore } from '../store/use-app-store.ts';\nexport const s = useAppStore;\n";
+    expect(await ruleIdsFor('renderer/ui/Button.tsx', code)).toContain('boundaries/dependencies');
+  });
+
+  it('keeps renderer/ui free of the Engine API, though the rest of the renderer may use it', async () => {
+    const code =
+      "import { createEngineClient } from '../../core/host/api/client.ts';\nexport const c = createEngineClient;\n";
     expect(await ruleIdsFor('renderer/ui/Button.tsx', code)).toContain('boundaries/dependencies');
   });
 });

@@ -8,6 +8,7 @@ const files = [
   '0002-journal.sql',
   '0003-results-and-rate-limits.sql',
   '0004-checkpoints.sql',
+  '0005-drop-message-id-index.sql',
 ];
 
 /** Every migration, in order; `version` is the `PRAGMA user_version` after it. */

@@ -118,9 +118,6 @@ export function messageStatements(db: Db) {
     'SELECT * FROM messages WHERE state = 3 AND (@queue IS NULL OR queue = @queue) AND dead_at > @since ORDER BY dead_at, id LIMIT @limit',
   );
   const byId = db.prepare<[number], MessageRow>('SELECT * FROM messages WHERE id = ?');
-  const byMessageId = db.prepare<[string], MessageRow>(
-    'SELECT * FROM messages WHERE message_id = ? ORDER BY id',
-  );
   const deleteRow = db.prepare<[number]>('DELETE FROM messages WHERE id = ?');
   const expiredDead = db.prepare<[number, number], MessageRow>(
     'SELECT * FROM messages WHERE state = 3 AND dead_at <= ? ORDER BY id LIMIT ?',
@@ -210,7 +207,6 @@ export function messageStatements(db: Db) {
     dead: (queue: string | null, deadSinceMs: number, limit: number): MessageRow[] =>
       dead.all({ queue, since: deadSinceMs, limit }),
     byId: (id: number): MessageRow | undefined => byId.get(id),
-    byMessageId: (messageId: string): MessageRow[] => byMessageId.all(messageId),
     deleteRow: (id: number): void => void deleteRow.run(id),
     /** Dead letters at or past their TTL. */
     expiredDead: (deadBeforeMs: number, limit: number): MessageRow[] =>

@@ -35,6 +35,7 @@ export const JOURNAL_EVENT_KINDS = [
   'requeued',
   'result_stored',
   'acked',
+  'purged',
 ] as const;
 
 /** A journal kind the engine writes today. */

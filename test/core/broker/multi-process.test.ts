@@ -53,9 +53,10 @@ describe('several worker processes on one database file', () => {
     await allStarted(children);
     // Enqueued by another process after the workers went idle: they must notice by polling.
     const t0 = Date.now();
-    const ids = e.broker.batch(() =>
-      Array.from({ length: 2000 }, (_, i) => A.noop.send(i).messageId),
-    );
+    // Each message does 2 ms of (sleeping) work, as real actors do: a no-op actor lets the first
+    // process hold SQLite's write lock almost back to back (the lock is not fair), so the others
+    // would rarely get a turn and the test would not show several processes sharing the queue.
+    const ids = e.broker.batch(() => Array.from({ length: 2000 }, () => A.slow.send(2).messageId));
     await until(() => e.broker.pendingCount() === 0, 'all 2,000 messages to be acked', {
       timeoutMs: 60_000,
       everyMs: 50,
