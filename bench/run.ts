@@ -19,6 +19,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { engineE2e, engineEnqueueBatched, engineEnqueueSingle, type E2eWait } from './engine.ts';
+import { engineE2eMiddleware, engineGroup100, enginePipeline3 } from './composition.ts';
 import { peakRssMb, round, rssMb, withTempDir, type Timed } from './lib.ts';
 import { rawClaimAck, rawInsertBatched, sqliteVersion } from './raw.ts';
 
@@ -95,6 +96,30 @@ const SECTIONS: Section[] = [
         },
       };
     },
+  },
+  {
+    name: 'pipeline3',
+    key: 'engine_pipeline3_msgs_per_s',
+    label: 'engine 3-step pipelines, e2e',
+    run: async (dir, n) => enginePipeline3(dir, n),
+  },
+  {
+    name: 'group100',
+    key: 'engine_group100_msgs_per_s',
+    label: 'engine 100-child groups, e2e',
+    run: async (dir, n) => engineGroup100(dir, n),
+  },
+  {
+    name: 'e2e_full_stack',
+    key: 'engine_e2e_full_middleware_per_s',
+    label: 'engine e2e, default middleware',
+    run: async (dir, n) => engineE2eMiddleware(dir, n, false),
+  },
+  {
+    name: 'e2e_no_middleware',
+    key: 'engine_e2e_no_middleware_per_s',
+    label: 'engine e2e, no middleware',
+    run: async (dir, n) => engineE2eMiddleware(dir, n, true),
   },
 ];
 
@@ -291,6 +316,13 @@ async function main(): Promise<void> {
     'raw_sqlite_insert_batched_per_s',
     0.5,
   );
+  // Throughput kept with the full default stack, as a share of none (target: it costs ≤ 30 %).
+  ratio(
+    'middleware_full_vs_none',
+    'engine_e2e_full_middleware_per_s',
+    'engine_e2e_no_middleware_per_s',
+    0.7,
+  );
   figures.peak_rss_mb = round(peakRssMb());
   // The same ratios over messages per CPU-second (supplementary; the figures above are wall time).
   const perCpu = (name: string): number | null => {
@@ -320,7 +352,11 @@ async function main(): Promise<void> {
       fmtNum(d?.rss_mb_end, 0),
     ]);
   }
-  for (const key of ['engine_vs_raw_claim_ack', 'engine_vs_raw_enqueue']) {
+  for (const key of [
+    'engine_vs_raw_claim_ack',
+    'engine_vs_raw_enqueue',
+    'middleware_full_vs_none',
+  ]) {
     const target = `ratio (target ≥ ${String(figures[`${key}_target`])})`;
     const byCpu = cpuRatios[key];
     rows.push([key, fmtNum(figures[key], 3), target, '', '', '', fmtNum(byCpu, 3), '']);
