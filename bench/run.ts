@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { engineE2e, engineEnqueueBatched, engineEnqueueSingle, type E2eWait } from './engine.ts';
 import { engineE2eMiddleware, engineGroup100, enginePipeline3 } from './composition.ts';
+import { stateAtBench } from './time-travel.ts';
 import { peakRssMb, round, rssMb, withTempDir, type Timed } from './lib.ts';
 import { rawClaimAck, rawInsertBatched, sqliteVersion } from './raw.ts';
 
@@ -145,7 +146,7 @@ function parseFlags() {
     },
     allowPositionals: false,
   });
-  const names = SECTIONS.map((s) => s.name);
+  const names = [...SECTIONS.map((s) => s.name), 'state_at'];
   const only = values.only ? values.only.split(',').map((s) => s.trim().replace(/-/g, '_')) : null;
   const unknown = (only ?? []).filter((o) => !names.includes(o));
   if (unknown.length > 0) {
@@ -298,6 +299,28 @@ async function main(): Promise<void> {
     }
   }
 
+  // Time travel: not a rate, so it is its own step (`--only state_at`).
+  if (!flags.only || flags.only.includes('state_at')) {
+    const events = flags.quick ? 100_000 : 1_000_000;
+    process.stdout.write(
+      `  ${'stateAt on a journal'.padEnd(32)} N=${events.toLocaleString('en-US')} events … `,
+    );
+    try {
+      const r = await withTempDir((dir) => stateAtBench(dir, events));
+      figures.state_at_p95_ms = r.p95_ms;
+      figures.state_at_p50_ms = r.p50_ms;
+      figures.state_at_journal_events = r.events;
+      figures.state_at_checkpoint_build_s = r.build_checkpoints_s;
+      console.log(
+        `p95 ${r.p95_ms} ms, p50 ${r.p50_ms} ms (checkpoints built in ${r.build_checkpoints_s} s)`,
+      );
+    } catch (err) {
+      figures.state_at_p95_ms = null;
+      figures.state_at_p95_ms_note = `failed: ${err instanceof Error ? err.message : String(err)}`;
+      console.log(`failed: ${String(figures.state_at_p95_ms_note)}`);
+    }
+  }
+
   const ratio = (key: string, num: string, den: string, target: number): void => {
     const a = figures[num];
     const b = figures[den];
@@ -360,6 +383,18 @@ async function main(): Promise<void> {
     const target = `ratio (target ≥ ${String(figures[`${key}_target`])})`;
     const byCpu = cpuRatios[key];
     rows.push([key, fmtNum(figures[key], 3), target, '', '', '', fmtNum(byCpu, 3), '']);
+  }
+  if (typeof figures.state_at_p95_ms === 'number') {
+    rows.push([
+      'state_at_p95_ms',
+      fmtNum(figures.state_at_p95_ms, 2),
+      `ms (target < 50), ${String(figures.state_at_journal_events)} events`,
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   }
   rows.push(['peak_rss_mb', fmtNum(figures.peak_rss_mb, 0), 'MB', '', '', '', '', '']);
   env.load_avg_end = round(loadavg()[0] ?? 0);
