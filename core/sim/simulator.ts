@@ -313,11 +313,13 @@ export class Simulation {
           }
         },
       });
-      for (const w of this.workers) await w.stop({ timeoutMs: 0 });
+      // Freeze at the end instant: a run stopped by `until.time` keeps its in-flight messages as
+      // they were, without shutdown rows in the journal.
+      for (const w of this.workers) await w.halt();
       store.releaseWrites();
     } else {
       await this.runReal(untilMs);
-      for (const w of this.workers) await w.stop({ timeoutMs: 0 });
+      for (const w of this.workers) await w.halt();
     }
     return {
       endT: this.clock.now() - this.broker.journal.startAt,

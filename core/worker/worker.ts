@@ -140,6 +140,22 @@ export class Worker {
   }
 
   /** Stops the worker (contract item 4). */
+  /**
+   * Freezes the worker where it stands (the end of a simulation at `until.time`): timers are
+   * cancelled and nothing more is claimed, started or recorded; the database keeps the state of
+   * that instant (held messages stay leased). No shutdown hooks, no journal rows.
+   */
+  async halt(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.cancelTimers();
+    this.unsubscribe?.();
+    for (const s of this.slots) if (s.busy) this.abandoned.add(s.busy);
+    this.finished = [];
+    await this.runner.close();
+    this.notifyIdle();
+  }
+
   async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     if (this.state === 'new') {

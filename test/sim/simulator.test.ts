@@ -102,4 +102,27 @@ describe('simulator', () => {
       ),
     ).toThrow('messages[0].actor: unknown actor "send_emial" — did you mean "send_email"?');
   });
+  it('stops at until.time with the world frozen: in-flight work stays in flight, no shutdown rows', async () => {
+    const db = tempDbPath();
+    const r = await runScenario(
+      parseScenario({
+        rehearsal: 1,
+        workers: [{ threads: 1 }],
+        actors: [{ name: 'slow', behavior: { duration: { dist: 'constant', ms: 1000 } } }],
+        messages: [{ actor: 'slow' }, { actor: 'slow' }, { actor: 'slow', delay: 5000 }],
+        until: { time: 1500 },
+      }),
+      { db },
+    );
+    expect(r.endT).toBe(1500);
+    const b = new SqliteBroker({ file: db });
+    try {
+      const kinds = [...b.journal.iterate(0)].map((e) => e.kind);
+      expect(kinds).not.toContain('requeued');
+      expect(kinds.filter((k) => k === 'started')).toHaveLength(2);
+      expect(kinds.filter((k) => k === 'acked')).toHaveLength(1);
+    } finally {
+      b.close();
+    }
+  });
 });
