@@ -42,6 +42,11 @@ export type CommandSpec = {
   positionals: readonly PositionalSpec[];
   options: Readonly<Record<string, OptionSpec>>;
   examples: readonly string[];
+  /**
+   * Usage lines (after `rehearsal `) when one line cannot say it, e.g. `enqueue ACTOR` and
+   * `enqueue --pipeline JSON`; default: the name and positionals, from `usageLine`.
+   */
+  usage?: readonly string[];
 };
 
 /** Flags every command accepts (contract item 4). */
@@ -66,9 +71,18 @@ export type Parsed = {
   help: boolean;
 };
 
-/** Every flag of a command, common ones included. */
+/**
+ * Every flag of a command, common ones included. A command may redefine a common flag's help
+ * (`run --db` is a new file, not $REHEARSAL_DB); it keeps the common flag's type and short name.
+ */
 export function allOptions(spec: CommandSpec): Record<string, OptionSpec> {
-  return { ...spec.options, ...COMMON_OPTIONS };
+  const all: Record<string, OptionSpec> = { ...spec.options, ...COMMON_OPTIONS };
+  for (const [name, common] of Object.entries(COMMON_OPTIONS)) {
+    const own = spec.options[name];
+    if (own)
+      all[name] = { ...own, type: common.type, ...(common.short ? { short: common.short } : {}) };
+  }
+  return all;
 }
 
 /** True when `--help`/`-h` appears before a `--` (contract item 3). */
@@ -193,8 +207,9 @@ function translateParseError(
   return err instanceof Error ? err : new Error(msg);
 }
 
-/** `rehearsal worker MODULE [MODULE ...] [options]` */
+/** `rehearsal worker MODULE [MODULE ...] [options]` (the first line when the spec has several). */
 export function usageLine(spec: CommandSpec): string {
+  if (spec.usage?.[0] !== undefined) return `rehearsal ${spec.usage[0]}`;
   const pos = spec.positionals
     .map((p) => {
       const word = p.variadic ? `${p.name} [${p.name} ...]` : p.name;
@@ -206,7 +221,10 @@ export function usageLine(spec: CommandSpec): string {
 
 /** The `--help` text of a command (contract item 1). */
 export function formatHelp(spec: CommandSpec): string {
-  const lines = [`Usage: ${usageLine(spec)}`, '', spec.description.trim(), ''];
+  const lines = spec.usage
+    ? spec.usage.map((u, i) => `${i === 0 ? 'Usage: ' : '       '}rehearsal ${u}`)
+    : [`Usage: ${usageLine(spec)}`];
+  lines.push('', spec.description.trim(), '');
   if (spec.positionals.length > 0) {
     lines.push('Arguments:');
     for (const p of spec.positionals) lines.push(row(p.name, p.description));

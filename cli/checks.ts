@@ -10,7 +10,14 @@ import { bool, list, str } from './command.ts';
 import { dbExists, dbPath, requireDbFile } from './db-file.ts';
 import { cliError, type CliError } from './errors.ts';
 import type { Io } from './io.ts';
+import {
+  compositionActors,
+  parseGroupArg,
+  parsePipelineArg,
+  type CompositionArg,
+} from './composition-arg.ts';
 import { parseJsonFlag } from './json-arg.ts';
+import { defaultForkDb, defaultRunDb, requireNewDb, requireWritablePath } from './run-files.ts';
 import { closest, didYouMean } from './suggest.ts';
 
 /** Dramatiq's `--worker-shutdown-timeout` default, ms. */
@@ -65,7 +72,10 @@ export function checkWorker(a: Parsed, io: Io): WorkerArgs {
 
 /** Checked options of `rehearsal enqueue`. */
 export type EnqueueArgs = {
-  actorName: string;
+  /** The actor of a single message; null with --pipeline or --group. */
+  actorName: string | null;
+  /** A pipeline or group instead of a single message. */
+  composition: CompositionArg | null;
   args: unknown[];
   kwargs: Record<string, unknown>;
   delayMs: number | null;
@@ -77,15 +87,66 @@ export type EnqueueArgs = {
 };
 
 /**
- * Checks `rehearsal enqueue` arguments: the JSON of --args and --kwargs, --delay, and that the
- * actor can be found at all.
- * @throws CliError `INVALID_JSON`, `ARGS_NOT_ARRAY`, `KWARGS_NOT_OBJECT`, `INVALID_ARGUMENT`,
- *   `ACTOR_NOT_FOUND` (no --module and no database).
+ * Checks `rehearsal enqueue` arguments: ACTOR or --pipeline or --group, the JSON of every flag,
+ * --delay, and that the actors can be found at all.
+ * @throws CliError `MISSING_ARGUMENT`, `CONFLICTING_ARGUMENTS`, `INVALID_JSON`, `ARGS_NOT_ARRAY`,
+ *   `KWARGS_NOT_OBJECT`, `EMPTY_PIPELINE`, `INVALID_PIPELINE`, `EMPTY_GROUP`, `INVALID_GROUP`,
+ *   `INVALID_ARGUMENT`, `ACTOR_NOT_FOUND` (no --module and no database).
  */
 export function checkEnqueue(a: Parsed, io: Io): EnqueueArgs {
+  const actorName = a.positionals[0] ?? null;
+  const pipelineText = str(a, 'pipeline');
+  const groupText = str(a, 'group');
+  const onCompleteText = str(a, 'on-complete');
+  const given = [
+    ...(actorName !== null ? [`ACTOR (${actorName})`] : []),
+    ...(pipelineText !== undefined ? ['--pipeline'] : []),
+    ...(groupText !== undefined ? ['--group'] : []),
+  ];
+  if (given.length === 0) {
+    throw cliError(
+      'MISSING_ARGUMENT',
+      '`rehearsal enqueue` needs ACTOR (the actor name), or --pipeline or --group',
+      { command: 'enqueue', argument: 'ACTOR' },
+      ['usage: rehearsal enqueue ACTOR [options]', 'see `rehearsal enqueue --help`'],
+    );
+  }
+  if (given.length > 1) {
+    throw cliError(
+      'CONFLICTING_ARGUMENTS',
+      `give one of ACTOR, --pipeline or --group to \`rehearsal enqueue\`, not ${given.join(' and ')}`,
+      { command: 'enqueue' },
+    );
+  }
+  if (onCompleteText !== undefined && groupText === undefined) {
+    throw cliError(
+      'CONFLICTING_ARGUMENTS',
+      '--on-complete goes with --group: it is sent once every child of the group has completed',
+      { flag: '--on-complete' },
+    );
+  }
+  const composed = pipelineText !== undefined || groupText !== undefined;
+  if (composed) {
+    const single = ['args', 'kwargs', 'queue'].filter((f) => str(a, f) !== undefined);
+    if (single.length > 0) {
+      throw cliError(
+        'CONFLICTING_ARGUMENTS',
+        `--${single[0]} is for a single message; with ${pipelineText !== undefined ? '--pipeline' : '--group'} give "args", "kwargs" and "options" in each step`,
+        { flag: `--${single[0]}` },
+        [`e.g. --pipeline '[{"actor": "add", "args": [1, 2]}, {"actor": "double"}]'`],
+      );
+    }
+  }
+  const composition =
+    pipelineText !== undefined
+      ? parsePipelineArg(pipelineText)
+      : groupText !== undefined
+        ? parseGroupArg(groupText, onCompleteText)
+        : null;
   const delayRaw = str(a, 'delay');
   const checked: EnqueueArgs = {
-    actorName: a.positionals[0]!,
+    actorName,
+    composition,
     args: parseJsonFlag('--args', str(a, 'args') ?? '[]', 'array') as unknown[],
     kwargs: parseJsonFlag('--kwargs', str(a, 'kwargs') ?? '{}', 'object') as Record<
       string,
@@ -97,9 +158,10 @@ export function checkEnqueue(a: Parsed, io: Io): EnqueueArgs {
     file: dbPath(str(a, 'db'), io.env),
     json: bool(a, 'json'),
   };
-  // Without a module, only the database can name the actor: no database, no actor.
+  // Without a module, only the database can name the actors: no database, no actor.
   if (checked.modules.length === 0 && !dbExists(checked.file)) {
-    throw actorNotFound(checked.actorName, [], [], checked.file, false);
+    const first = actorName ?? compositionActors(composition!)[0]!;
+    throw actorNotFound(first, [], [], checked.file, false);
   }
   return checked;
 }
@@ -240,4 +302,173 @@ export function checkDlqPurge(a: Parsed, io: Io): DlqPurgeArgs {
   const file = dbPath(str(a, 'db'), io.env);
   requireDbFile(file);
   return { file, queue: str(a, 'queue') ?? null };
+}
+
+const CLOCKS = ['virtual', 'real'] as const;
+
+/** Checked options of `rehearsal run`. */
+export type RunArgs = {
+  scenarioFile: string;
+  /** The run database: --db, else the default name (`<scenario>.run.db` in the cwd). */
+  db: string;
+  journal: string | null;
+  seed: number | null;
+  clock: (typeof CLOCKS)[number] | null;
+  report: boolean;
+  json: boolean;
+};
+
+/**
+ * Checks `rehearsal run` arguments (the scenario itself is validated by the command).
+ * @throws CliError `INVALID_ARGUMENT` (seed, clock, a --journal path whose folder is missing).
+ */
+export function checkRun(a: Parsed, _io: Io): RunArgs {
+  const scenarioFile = a.positionals[0]!;
+  const seedRaw = str(a, 'seed');
+  const clockRaw = str(a, 'clock');
+  let clock: RunArgs['clock'] = null;
+  if (clockRaw !== undefined) {
+    if (!(CLOCKS as readonly string[]).includes(clockRaw)) {
+      throw cliError(
+        'INVALID_ARGUMENT',
+        `--clock must be virtual or real, got ${JSON.stringify(clockRaw)}${didYouMean(clockRaw, CLOCKS)}`,
+        { flag: '--clock', value: clockRaw },
+      );
+    }
+    clock = clockRaw as RunArgs['clock'];
+  }
+  const journal = str(a, 'journal') ?? null;
+  if (journal !== null) requireWritablePath('--journal', journal);
+  const db = str(a, 'db');
+  return {
+    scenarioFile,
+    db: db !== undefined && db !== '' ? db : defaultRunDb(scenarioFile),
+    journal,
+    seed: seedRaw === undefined ? null : intFlag('--seed', seedRaw, 0, { min: 0, max: 0xffffffff }),
+    clock,
+    report: bool(a, 'report'),
+    json: bool(a, 'json'),
+  };
+}
+
+/** Checked options of `rehearsal state`. */
+export type StateArgs = { file: string; at: number; limit: number; json: boolean };
+
+/**
+ * Checks `rehearsal state` arguments.
+ * @throws CliError `MISSING_ARGUMENT` (no --at), `INVALID_ARGUMENT`, `DB_NOT_FOUND`.
+ */
+export function checkState(a: Parsed, io: Io): StateArgs {
+  const atRaw = str(a, 'at');
+  if (atRaw === undefined) {
+    throw cliError(
+      'MISSING_ARGUMENT',
+      '`rehearsal state` needs --at SEQ: the event to show the world at (see `rehearsal journal` for the seqs)',
+      { command: 'state', argument: '--at' },
+      ['e.g. rehearsal state --at 120 --db demo.run.db'],
+    );
+  }
+  const at = intFlag('--at', atRaw, 0, { min: 0 });
+  const limit = intFlag('--limit', str(a, 'limit'), 50, { min: 1 });
+  const file = dbPath(str(a, 'db'), io.env);
+  requireDbFile(file);
+  return { file, at, limit, json: bool(a, 'json') };
+}
+
+/** Checked options of `rehearsal replay`. */
+export type ReplayArgs = { run: string; keep: string | null; message: string | null };
+
+/**
+ * Checks `rehearsal replay` arguments.
+ * @throws CliError `DB_NOT_FOUND`, `CONFLICTING_ARGUMENTS` (--db with --message), `DB_NOT_EMPTY`.
+ */
+export function checkReplay(a: Parsed, _io: Io): ReplayArgs {
+  const run = a.positionals[0]!;
+  requireDbFile(run);
+  const keep = str(a, 'db') ?? null;
+  const message = str(a, 'message') ?? null;
+  if (keep !== null && message !== null) {
+    throw cliError(
+      'CONFLICTING_ARGUMENTS',
+      '--message walks the stored run without re-running it, so there is no replayed run to keep with --db',
+      { flag: '--db' },
+    );
+  }
+  if (keep !== null) requireNewDb(keep, 'replay');
+  return { run, keep, message };
+}
+
+/** Checked options of `rehearsal fork`. */
+export type ForkArgs = {
+  run: string;
+  at: number;
+  sets: string[];
+  /** --db, else the default name next to RUN. */
+  out: string;
+};
+
+/**
+ * Checks `rehearsal fork` arguments (paths and values are checked against the run by core).
+ * @throws CliError `MISSING_ARGUMENT` (no --at or --set), `INVALID_ARGUMENT`, `DB_NOT_FOUND`,
+ *   `DB_NOT_EMPTY` (the output exists).
+ */
+export function checkFork(a: Parsed, _io: Io): ForkArgs {
+  const run = a.positionals[0]!;
+  const atRaw = str(a, 'at');
+  const sets = list(a, 'set');
+  if (atRaw === undefined || sets.length === 0) {
+    const missing = atRaw === undefined ? '--at SEQ' : '--set PATH=VALUE';
+    throw cliError(
+      'MISSING_ARGUMENT',
+      `\`rehearsal fork\` needs ${missing}: a fork changes something (--set) from an event on (--at)`,
+      { command: 'fork', argument: missing.split(' ')[0] },
+      [
+        `e.g. rehearsal fork ${run} --at 40 --set actors.send_email.options.max_retries=5`,
+        'see `rehearsal fork --help` for the paths that can change',
+      ],
+    );
+  }
+  const at = intFlag('--at', atRaw, 0, { min: 0 });
+  requireDbFile(run);
+  const flag = str(a, 'db');
+  const out = flag !== undefined && flag !== '' ? flag : defaultForkDb(run, at);
+  requireNewDb(out, 'fork');
+  return { run, at, sets, out };
+}
+
+/** Checked options of `rehearsal diff`. */
+export type DiffArgs = { a: string; b: string; json: boolean };
+
+/**
+ * Checks `rehearsal diff` arguments.
+ * @throws CliError `INVALID_ARGUMENT` (--db, which diff does not use), `DB_NOT_FOUND`.
+ */
+export function checkDiff(a: Parsed, _io: Io): DiffArgs {
+  if (str(a, 'db') !== undefined) {
+    throw cliError(
+      'INVALID_ARGUMENT',
+      '`rehearsal diff` compares RUN_A and RUN_B and takes no --db; pass both run files as arguments',
+      { flag: '--db' },
+      ['e.g. rehearsal diff base.run.db base.fork-at-40.db'],
+    );
+  }
+  const [runA, runB] = [a.positionals[0]!, a.positionals[1]!];
+  requireDbFile(runA);
+  requireDbFile(runB);
+  return { a: runA, b: runB, json: bool(a, 'json') };
+}
+
+/** Checked options of `rehearsal result`. */
+export type ResultArgs = { file: string; message: string; waitMs: number | null };
+
+/**
+ * Checks `rehearsal result` arguments.
+ * @throws CliError `INVALID_ARGUMENT` (--wait), `DB_NOT_FOUND`.
+ */
+export function checkResult(a: Parsed, io: Io): ResultArgs {
+  const waitRaw = str(a, 'wait');
+  const file = dbPath(str(a, 'db'), io.env);
+  const waitMs = waitRaw === undefined ? null : intFlag('--wait', waitRaw, 0, { min: 0 });
+  requireDbFile(file);
+  return { file, message: a.positionals[0]!, waitMs };
 }

@@ -21,7 +21,14 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 /** Codes that are failures at run time rather than bad input (exit 1 instead of 2). */
-const RUNTIME_CODES: ReadonlySet<string> = new Set(['DB_OPEN_FAILED', 'WORKER_DIED', 'INTERNAL']);
+const RUNTIME_CODES: ReadonlySet<string> = new Set([
+  'DB_OPEN_FAILED',
+  'WORKER_DIED',
+  'INTERNAL',
+  'CLOCK_RUNAWAY',
+  'JOURNAL_WRITE_FAILED',
+  'FORK_DIVERGED_EARLY',
+]);
 
 /** An error with a stable code and JSON details (a `RehearsalError` or a `CliError`). */
 export type CodedError = Error & {

@@ -21,18 +21,7 @@ export function parseJsonFlag(
 ): unknown {
   const example =
     shape === 'array' ? `${flag} '[1, "two"]'` : `${flag} '{"to": "ada@example.com"}'`;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const p = findJsonProblem(text) ?? { position: 0, expected: 'a JSON value' };
-    throw cliError(
-      'INVALID_JSON',
-      `${flag} is not valid JSON: expected ${p.expected} at position ${p.position}`,
-      { flag, position: p.position },
-      [...caret(text, p.position), `${flag} must be a JSON ${shape}, e.g. ${example}`],
-    );
-  }
+  const value = parseJson(flag, text, `${flag} must be a JSON ${shape}, e.g. ${example}`);
   const isArray = Array.isArray(value);
   const isObject = typeof value === 'object' && value !== null && !isArray;
   if (shape === 'array' && !isArray) {
@@ -54,7 +43,27 @@ export function parseJsonFlag(
   return value;
 }
 
-function describe(v: unknown): string {
+/**
+ * Parses the value of any JSON flag.
+ * @param hint the last line of the error: what the flag expects, with an example.
+ * @throws CliError `INVALID_JSON` with the position and a caret line.
+ */
+export function parseJson(flag: string, text: string, hint: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const p = findJsonProblem(text) ?? { position: 0, expected: 'a JSON value' };
+    throw cliError(
+      'INVALID_JSON',
+      `${flag} is not valid JSON: expected ${p.expected} at position ${p.position}`,
+      { flag, position: p.position },
+      [...caret(text, p.position), hint],
+    );
+  }
+}
+
+/** `an array`, `null`, `a string`… */
+export function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
   return `a ${typeof v}`;

@@ -11,15 +11,24 @@
  *    underlying error's first line and, when known, file:line), a `RehearsalError` thrown while the
  *    module ran keeps its code (`UNKNOWN_ACTOR_OPTION`, `INVALID_QUEUE_NAME`…) with the location
  *    prefixed, and `DUPLICATE_ACTOR` when two different actors share a name.
+ * 4. A named export `middleware` (an array of `Middleware` instances, or one instance) is the
+ *    module's own middleware, which `rehearsal worker` adds to its broker after the default stack;
+ *    anything else there is `INVALID_MIDDLEWARE` naming the bad item.
  */
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isActor, type Actor } from '../core/index.ts';
+import { isActor, Middleware, type Actor } from '../core/index.ts';
 import { cliError, CliError, isCoded } from './errors.ts';
 
 /** A loaded module. */
-export type LoadedModule = { spec: string; file: string; actors: Actor[] };
+export type LoadedModule = {
+  spec: string;
+  file: string;
+  actors: Actor[];
+  /** The module's `middleware` export (contract item 4), in order. */
+  middleware: Middleware[];
+};
 
 const EXTENSIONS = ['', '.ts', '.mts', '.js', '.mjs', '.cts', '.cjs'];
 
@@ -66,7 +75,49 @@ export async function loadModule(spec: string, cwd: string): Promise<LoadedModul
     }
     byName.set(a.actorName, a);
   }
-  return { spec, file, actors };
+  return { spec, file, actors, middleware: collectMiddleware(ns, spec) };
+}
+
+/** The module's `middleware` export (contract item 4); [] when there is none. */
+export function collectMiddleware(ns: Record<string, unknown>, spec: string): Middleware[] {
+  const v = ns.middleware;
+  if (v === undefined) return [];
+  const items = Array.isArray(v) ? (v as unknown[]) : [v];
+  return items.map((item, i) => {
+    if (isMiddleware(item)) return item;
+    const where = Array.isArray(v) ? `item ${i} of \`middleware\`` : '`middleware`';
+    const fn = typeof item === 'function' ? (item as { name?: string }).name || 'anonymous' : null;
+    const what =
+      fn !== null
+        ? `the class or function ${fn}, not an instance`
+        : item === null
+          ? 'null'
+          : Array.isArray(item)
+            ? 'an array'
+            : `a ${typeof item}`;
+    throw cliError(
+      'INVALID_MIDDLEWARE',
+      `${spec} exports \`middleware\`, but ${where} is ${what}; it must hold Middleware instances`,
+      { module: spec, index: Array.isArray(v) ? i : null },
+      [
+        ...(fn !== null ? [`did you forget \`new\`? e.g. new ${fn}()`] : []),
+        'e.g. `class Metrics extends Middleware { ... }` and `export const middleware = [new Metrics()]`',
+      ],
+    );
+  });
+}
+
+/** A Middleware instance, also from another copy of core (same hooks, by shape). */
+function isMiddleware(v: unknown): v is Middleware {
+  if (v instanceof Middleware) return true;
+  if (typeof v !== 'object' || v === null) return false;
+  const m = v as Partial<Record<keyof Middleware, unknown>>;
+  return (
+    typeof m.beforeProcessMessage === 'function' &&
+    typeof m.afterProcessMessage === 'function' &&
+    typeof m.afterWorkerBoot === 'function' &&
+    m.actorOptions instanceof Set
+  );
 }
 
 /** Every actor among a module's exports (contract item 2). */

@@ -13,9 +13,15 @@ import {
   checkDlqList,
   checkDlqPurge,
   checkDlqRequeue,
+  checkDiff,
   checkEnqueue,
+  checkFork,
   checkJournal,
   checkQueues,
+  checkReplay,
+  checkResult,
+  checkRun,
+  checkState,
   checkWorker,
 } from './checks.ts';
 import type { Command } from './command.ts';
@@ -25,12 +31,20 @@ import {
   dlqListSpec,
   dlqPurgeSpec,
   dlqRequeueSpec,
+  diffSpec,
   enqueueSpec,
+  forkSpec,
   greedyQueues,
   journalSpec,
   queuesSpec,
+  replaySpec,
+  resultSpec,
+  runSpec,
+  serveSpec,
+  stateSpec,
   workerSpec,
 } from './specs.ts';
+import { checkServe } from './commands/serve-args.ts';
 import { didYouMean } from './suggest.ts';
 import { version } from './version.ts';
 
@@ -66,6 +80,55 @@ const COMMANDS: readonly Command[] = [
     run: async (a, io) => {
       const o = checkJournal(a, io);
       return (await import('./commands/journal.ts')).runJournal(o, io);
+    },
+  },
+  {
+    spec: resultSpec,
+    run: async (a, io) => {
+      const o = checkResult(a, io);
+      return (await import('./commands/result.ts')).runResult(o, io);
+    },
+  },
+  {
+    spec: runSpec,
+    run: async (a, io) => {
+      const o = checkRun(a, io);
+      return (await import('./commands/run.ts')).runRun(o, io);
+    },
+  },
+  {
+    spec: stateSpec,
+    run: async (a, io) => {
+      const o = checkState(a, io);
+      return (await import('./commands/state.ts')).runState(o, io);
+    },
+  },
+  {
+    spec: replaySpec,
+    run: async (a, io) => {
+      const o = checkReplay(a, io);
+      return (await import('./commands/replay.ts')).runReplay(o, io);
+    },
+  },
+  {
+    spec: forkSpec,
+    run: async (a, io) => {
+      const o = checkFork(a, io);
+      return (await import('./commands/fork.ts')).runFork(o, io);
+    },
+  },
+  {
+    spec: diffSpec,
+    run: async (a, io) => {
+      const o = checkDiff(a, io);
+      return (await import('./commands/diff.ts')).runDiff(o, io);
+    },
+  },
+  {
+    spec: serveSpec,
+    run: async (a, io) => {
+      const o = checkServe(a, io);
+      return (await import('./commands/serve.ts')).runServe(o, io);
     },
   },
 ];
@@ -205,19 +268,22 @@ function topHelp(): string {
   return `Usage: rehearsal COMMAND [options]
 
 Rehearsal runs task queues with Dramatiq's semantics on a SQLite file: start workers for your
-actor modules, send them messages, and look at queues, dead letters and the journal.
+actor modules, send them messages, and look at queues, dead letters and the journal; or run a
+scenario file on virtual time, travel to any event of it, replay it and fork what-ifs.
 
 Commands:
 ${commandRows([...COMMANDS, ...DLQ_COMMANDS]).join('\n')}
 
-Every command takes --db FILE (default: $REHEARSAL_DB, else ./rehearsal.db), -v/--verbose and
--h/--help. Run \`rehearsal COMMAND --help\` for its options.
+Every command takes --db FILE (default: $REHEARSAL_DB, else ./rehearsal.db; run, replay and fork
+write a new file, see their help), -v/--verbose and -h/--help. Run \`rehearsal COMMAND --help\`
+for its options.
 
 Options:
   -h, --help              show this help
   -V, --version           print the version
 
-Exit codes: 0 ok, 1 failure, 2 bad argument or module import error.
+Exit codes: 0 ok, 1 failure, 2 bad argument or module import error, 130 stopped by Ctrl+C;
+\`replay\` exits 1 when the journals differ, \`result\` 1 for a failed message and 3 for no result.
 `;
 }
 

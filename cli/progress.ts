@@ -30,3 +30,26 @@ export function progress(stream: MaybeTty, label: string, total: number): Progre
     },
   };
 }
+
+/** A status line of free text: `update` redraws it at most every 100 ms; `done` clears it. */
+export type StatusLine = { update(text: string): void; done(): void };
+
+/** A status line on `stream` (silent when not a TTY), for work whose total is not known. */
+export function statusLine(stream: MaybeTty): StatusLine {
+  if (!stream.isTTY) return { update: () => undefined, done: () => undefined };
+  let last = 0;
+  let shown = false;
+  return {
+    update(text) {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      stream.write(`\r\u001b[2K${text}`);
+      shown = true;
+    },
+    done() {
+      if (shown) stream.write('\r\u001b[2K');
+      shown = false;
+    },
+  };
+}

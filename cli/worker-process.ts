@@ -3,8 +3,10 @@
  * until it is told to stop (Dramatiq's `worker_process`).
  *
  * Contract:
- * 1. Boot order as Dramatiq's CLI: open the broker, declare the actors, emit `afterProcessBoot`,
- *    start the worker, then log "Worker process is ready for action.".
+ * 1. Boot order as Dramatiq's CLI: open the broker, add the module's own middleware (after the
+ *    default stack), declare the actors, emit `afterProcessBoot`, start the worker, then log
+ *    "Worker process is ready for action.". Middleware hooks run here, in the worker process, also
+ *    when actors run in worker threads (the threads run only the actor functions)..
  * 2. SIGTERM (and SIGINT when this process runs alone) stops gracefully: no new messages, running
  *    attempts finish (up to the shutdown timeout), unstarted ones go back to their queues. A second
  *    signal exits at once with code 1.
@@ -18,6 +20,7 @@ import {
   type Actor,
   type ActorRunner,
   type Logger,
+  type Middleware,
   type SqliteBroker,
 } from '../core/index.ts';
 import { openOrCreate } from './db.ts';
@@ -29,6 +32,8 @@ export type WorkerProcessOptions = {
   /** Absolute path of the actor module (thread runners import it themselves). */
   moduleFile: string;
   actors: readonly Actor[];
+  /** The module's own middleware, added to the broker before the actors are declared. */
+  middleware: readonly Middleware[];
   queues: readonly string[];
   threads: number;
   index: number;
@@ -79,6 +84,7 @@ async function boot(
   const broker = openOrCreate(o.file, o.logger);
   let runner: ActorRunner | null = null;
   try {
+    for (const m of o.middleware) broker.addMiddleware(m);
     for (const a of o.actors) broker.declareActor(a);
     broker.emitAfter('afterProcessBoot');
     if (o.inProcess) runner = new InProcessRunner();

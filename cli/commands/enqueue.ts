@@ -1,30 +1,48 @@
 /**
- * `rehearsal enqueue ACTOR`: puts one message for an actor on its queue, like `actor.send()`.
+ * `rehearsal enqueue ACTOR`: puts one message for an actor on its queue, like `actor.send()`;
+ * `--pipeline` and `--group` send several messages at once, built with core's `pipeline()` and
+ * `group()`.
  *
  * Every argument is checked before the database is opened, and the database is created only when
- * the message is actually enqueued: bad input never writes anything.
+ * the message is actually enqueued: bad input never writes anything. A pipeline or group is
+ * enqueued whole or not at all (core enqueues a pipeline's first step only, and a group's
+ * children in one transaction).
  */
-import { toMessageData, type Message } from '../../core/index.ts';
+import {
+  ACTOR_OPTIONS,
+  actor,
+  group,
+  pipeline,
+  toMessageData,
+  type Actor,
+  type Message,
+  type MessageData,
+  type Pipeline,
+  type SqliteBroker,
+} from '../../core/index.ts';
 import { actorNotFound, type EnqueueArgs } from '../checks.ts';
+import type { CompositionArg, StepArg } from '../composition-arg.ts';
 import { dbExists } from '../db-file.ts';
 import { openExisting, openOrCreate } from '../db.ts';
-import { EXIT_OK } from '../errors.ts';
+import { cliError, EXIT_OK } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { loadModule } from '../load-module.ts';
 import { queueArg } from '../queue-arg.ts';
+import { closest } from '../suggest.ts';
 
-/** Where an actor was found: its name and queue. */
-type ActorRef = { name: string; queue: string };
+/** Where an actor was found: its name, queue and priority. */
+type ActorRef = { name: string; queue: string; priority: number };
 
 /** Runs `rehearsal enqueue` (spec in specs.ts, checks in checks.ts). */
 export async function runEnqueue(o: EnqueueArgs, io: Io): Promise<number> {
+  if (o.composition !== null) return enqueueComposition(o, o.composition, io);
   const queue = o.queue === null ? null : queueArg('--queue', o.queue);
-  const ref = await findActor(o.actorName, o.modules, o.file, io.cwd);
+  const [ref] = await findActors([o.actorName!], o.modules, o.file, io.cwd);
   const broker = openOrCreate(o.file);
   try {
     const message: Message = {
-      queueName: queue ?? ref.queue,
-      actorName: ref.name,
+      queueName: queue ?? ref!.queue,
+      actorName: ref!.name,
       args: o.args,
       kwargs: o.kwargs,
       options: {},
@@ -42,40 +60,165 @@ export async function runEnqueue(o: EnqueueArgs, io: Io): Promise<number> {
   }
 }
 
+/** Options a step may carry besides the actor options of the broker's middleware. */
+const MESSAGE_ONLY_OPTIONS = ['delay'];
+/** Options that name another actor (checked like the steps' actors). */
+const CALLBACK_OPTIONS = ['on_success', 'on_failure', 'on_retry_exhausted'];
+
+/** `--pipeline` / `--group`: checked whole, then built and enqueued in one go. */
+async function enqueueComposition(o: EnqueueArgs, c: CompositionArg, io: Io): Promise<number> {
+  const steps = allSteps(c);
+  checkStepOptions(c, steps);
+  const names = [
+    ...new Set(
+      steps.flatMap(({ step }) => [
+        step.actor,
+        ...CALLBACK_OPTIONS.map((k) => step.options[k]).filter(
+          (v): v is string => typeof v === 'string' && v !== '',
+        ),
+      ]),
+    ),
+  ];
+  const refs = await findActors(names, o.modules, o.file, io.cwd);
+  const broker = openOrCreate(o.file);
+  try {
+    const actors = new Map(refs.map((r) => [r.name, boundActor(r, broker)]));
+    const build = (s: StepArg): Message =>
+      actors.get(s.actor)!.messageWithOptions({ args: s.args, kwargs: s.kwargs, ...s.options });
+    let printed: Message[];
+    let json: unknown;
+    if (c.kind === 'pipeline') {
+      const p = pipeline(c.steps.map(build), { broker });
+      p.run({ delayMs: o.delayMs });
+      printed = [...p.messages];
+      json = { pipeline: p.messages.map(toMessageData) };
+    } else {
+      const children = c.children.map((child) =>
+        'pipeline' in child ? pipeline(child.pipeline.map(build), { broker }) : build(child),
+      );
+      const g = group(children, { broker });
+      const onComplete = c.onComplete ? build(c.onComplete) : null;
+      if (onComplete) g.addCompletionCallback(onComplete);
+      g.run({ delayMs: o.delayMs });
+      printed = children.map((ch) => (isPipeline(ch) ? ch.messages.at(-1)! : ch));
+      json = {
+        group: children.map((ch): MessageData | { pipeline: MessageData[] } =>
+          isPipeline(ch) ? { pipeline: ch.messages.map(toMessageData) } : toMessageData(ch),
+        ),
+        on_complete: onComplete ? toMessageData(onComplete) : null,
+      };
+    }
+    await writeOut(
+      io.stdout,
+      o.json
+        ? `${JSON.stringify(json, null, 2)}\n`
+        : printed.map((m) => `${m.messageId}\n`).join(''),
+    );
+    return EXIT_OK;
+  } finally {
+    broker.close();
+  }
+}
+
+function isPipeline(v: Message | Pipeline): v is Pipeline {
+  return 'messages' in v;
+}
+
 /**
- * The actor named `name`: from the modules when given, else from the actors declared on the
- * database (read without creating it).
- * @throws CliError `ACTOR_NOT_FOUND` listing the known actors and the closest name.
+ * An actor that only builds messages: bound to the broker (so messages get its rng and clock)
+ * without being declared, which would overwrite the options a worker stored for it.
  */
-async function findActor(
-  name: string,
+function boundActor(ref: ActorRef, broker: SqliteBroker): Actor {
+  const a = actor(() => undefined, {
+    actorName: ref.name,
+    queueName: ref.queue,
+    priority: ref.priority,
+  });
+  a.bind(broker);
+  return a;
+}
+
+/** Every step with its flag path (`--group[1].pipeline[0]`). */
+function allSteps(c: CompositionArg): { step: StepArg; path: string }[] {
+  if (c.kind === 'pipeline') return c.steps.map((step, i) => ({ step, path: `--pipeline[${i}]` }));
+  const out: { step: StepArg; path: string }[] = [];
+  c.children.forEach((child, i) => {
+    if ('pipeline' in child)
+      child.pipeline.forEach((step, j) => out.push({ step, path: `--group[${i}].pipeline[${j}]` }));
+    else out.push({ step: child, path: `--group[${i}]` });
+  });
+  if (c.onComplete) out.push({ step: c.onComplete, path: '--on-complete' });
+  return out;
+}
+
+/**
+ * Option names of every step: an actor option of the default middleware (wire or camelCase
+ * name) or `delay`.
+ * @throws CliError `INVALID_PIPELINE` / `INVALID_GROUP` listing every unknown option.
+ */
+function checkStepOptions(c: CompositionArg, steps: { step: StepArg; path: string }[]): void {
+  // pipe_target is set by pipeline() itself; retry_when is a function, so actor-level only.
+  const usable = ACTOR_OPTIONS.filter((x) => x.wire !== 'pipe_target' && x.wire !== 'retry_when');
+  const wire = [...usable.map((x) => x.wire), ...MESSAGE_ONLY_OPTIONS];
+  const camel = usable.map((x) => x.ts);
+  const problems: string[] = [];
+  for (const { step, path } of steps) {
+    for (const k of Object.keys(step.options)) {
+      if (wire.includes(k) || camel.includes(k)) continue;
+      const hint = closest(k, [...wire, ...camel]);
+      problems.push(
+        `${path}.options.${k}: unknown option${hint ? ` — did you mean "${hint}"?` : ''}`,
+      );
+    }
+  }
+  if (problems.length === 0) return;
+  const flag = c.kind === 'pipeline' ? '--pipeline' : '--group';
+  throw cliError(
+    c.kind === 'pipeline' ? 'INVALID_PIPELINE' : 'INVALID_GROUP',
+    `${flag} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was enqueued`,
+    { flag, problems },
+    [...problems, `options: ${wire.join(', ')}`],
+  );
+}
+
+/**
+ * The actors named `names`: from the modules when given, else from the actors declared on the
+ * database (read without creating it).
+ * @throws CliError `ACTOR_NOT_FOUND` for the first unknown name, listing the known actors and
+ *   the closest name.
+ */
+async function findActors(
+  names: readonly string[],
   modules: readonly string[],
   file: string,
   cwd: string,
-): Promise<ActorRef> {
+): Promise<ActorRef[]> {
   const known: ActorRef[] = [];
   for (const spec of modules) {
     const m = await loadModule(spec, cwd);
-    for (const a of m.actors) known.push({ name: a.actorName, queue: a.queueName });
+    for (const a of m.actors)
+      known.push({ name: a.actorName, queue: a.queueName, priority: a.priority });
   }
-  let hit = known.find((a) => a.name === name);
-  if (hit) return hit;
+  const missing = (): string[] => names.filter((n) => !known.some((a) => a.name === n));
   const exists = dbExists(file);
-  if (exists) {
+  if (missing().length > 0 && exists) {
     const broker = openExisting(file);
     try {
-      for (const a of broker.knownActors()) known.push({ name: a.name, queue: a.queue });
+      for (const a of broker.knownActors())
+        known.push({ name: a.name, queue: a.queue, priority: a.priority });
     } finally {
       broker.close();
     }
-    hit = known.find((a) => a.name === name);
-    if (hit) return hit;
   }
-  throw actorNotFound(
-    name,
-    known.map((a) => a.name),
-    modules,
-    file,
-    exists,
-  );
+  const unknown = missing();
+  if (unknown.length > 0) {
+    throw actorNotFound(
+      unknown[0]!,
+      known.map((a) => a.name),
+      modules,
+      file,
+      exists,
+    );
+  }
+  return names.map((n) => known.find((a) => a.name === n)!);
 }

@@ -47,6 +47,13 @@ export async function runWorker(o: WorkerArgs, io: Io): Promise<number> {
       logger: 'dramatiq.MainProcess',
       message: startupLine(mod.actors, queues, threads, processes, file, inProcess),
     });
+    if (mod.middleware.length > 0) {
+      logger.log({
+        level: 'INFO',
+        logger: 'dramatiq.MainProcess',
+        message: `Middleware of ${moduleSpec}: ${mod.middleware.map((m) => m.name).join(', ')}.`,
+      });
+    }
     for (const q of whitelist) {
       if (!mod.actors.some((a) => a.queueName === q)) {
         logger.log({
@@ -86,6 +93,7 @@ export async function runWorker(o: WorkerArgs, io: Io): Promise<number> {
     file,
     moduleFile: mod.file,
     actors: mod.actors,
+    middleware: mod.middleware,
     queues,
     threads,
     index: childIndex ?? 0,

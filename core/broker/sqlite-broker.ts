@@ -351,6 +351,7 @@ export class SqliteBroker implements Broker {
       owner,
       previousAttempts: row.attempts,
       label: row.label,
+      readyAt: row.ready_at,
     });
   }
 
@@ -373,6 +374,10 @@ export class SqliteBroker implements Broker {
         thread,
       });
     });
+  }
+
+  holdsLease(p: MessageProxy): boolean {
+    return this.store.messages.holdsLease(p.delivery.rowId, p.delivery.owner, p.delivery.readyAt);
   }
 
   /** Journal fields common to every event of a delivery. */
@@ -441,6 +446,8 @@ export class SqliteBroker implements Broker {
     const now = this.clock.now();
     this.store.write(() => {
       for (const p of ps) {
+        // A stale delivery (its row reclaimed, maybe re-leased to this owner) gives back nothing.
+        if (!this.holdsLease(p)) continue;
         if (this.store.messages.requeue(p.delivery.rowId, p.delivery.owner, now)) {
           this.journal.append({
             kind: 'requeued',
@@ -630,7 +637,9 @@ export class SqliteBroker implements Broker {
   }
 
   resultBackend(): SqliteResultBackend {
-    this.results ??= new SqliteResultBackend(this.store, this.clock);
+    this.results ??= new SqliteResultBackend(this.store, this.clock, undefined, () =>
+      this.ttlNow(),
+    );
     return this.results;
   }
 

@@ -12,6 +12,8 @@ export class RealClock implements Clock {
   }
 
   setTimer(delayMs: number, fn: () => void, opts?: TimerOptions): Timer {
+    // A timer past Node's 2^31−1 ms limit (or infinite) would fire at once: it never fires.
+    if (!(delayMs <= 2_147_483_647)) return { cancel: () => undefined };
     const handle = setTimeout(fn, Math.max(0, delayMs));
     if (opts?.background) handle.unref();
     return { cancel: () => clearTimeout(handle) };

@@ -12,10 +12,15 @@ import {
 } from './result-backend.ts';
 
 export class SqliteResultBackend implements ResultBackend {
+  /**
+   * @param now "now" for expiry; a broker reading a virtual run on the real clock passes the run's
+   *   own time, so results stored in virtual time do not all look expired.
+   */
   constructor(
     private readonly db: SqliteStore,
     private readonly clock: Clock,
     readonly namespace = RESULTS_NAMESPACE,
+    private readonly now: () => number = () => clock.now(),
   ) {}
 
   store(message: Message, value: unknown, ttlMs: number): void {
@@ -31,7 +36,7 @@ export class SqliteResultBackend implements ResultBackend {
   }
 
   lookup(message: Message): StoredResult {
-    const text = this.db.results.get(resultKey(message, this.namespace), this.clock.now());
+    const text = this.db.results.get(resultKey(message, this.namespace), this.now());
     return text === undefined ? { found: false } : { found: true, value: pyJsonParse(text) };
   }
 }

@@ -238,7 +238,7 @@ export async function forkRun(
     }
   };
   if (opts.atSeq === 0) apply();
-  const off = sim.broker.journal.onAppend((e) => {
+  const off = sim.broker.journal.onAppendImmediate((e) => {
     if (!applied && e.seq === opts.atSeq) apply();
   });
   sim.broker.store.write(() =>

@@ -161,6 +161,7 @@ export function computeStats(
           x.attemptArrivals++;
         }
         q.steps.push([readyT, 1]);
+        a.steps.push([readyT, 1]);
         break;
       }
       case 'requeued': {
@@ -174,6 +175,7 @@ export function computeStats(
         l.readyT = e.t;
         l.startT = null;
         q.steps.push([e.t, 1]);
+        a.steps.push([e.t, 1]);
         break;
       }
       case 'started': {
@@ -188,6 +190,7 @@ export function computeStats(
         l.attempts++;
         l.startT = e.t;
         q.steps.push([e.t, -1]);
+        a.steps.push([e.t, -1]);
         busyNow++;
         if (busyNow > busyPeak) busyPeak = busyNow;
         break;
@@ -312,34 +315,57 @@ export function erlangCMeanWait(lambdaPerS: number, serviceMeanMs: number, c: nu
 /** A plain-text report (the `--report` output). */
 export function formatReport(s: RunStats): string {
   const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '∞');
-  const lines: string[] = [];
-  lines.push(`span ${f(s.spanMs / 1000, 2)} s, ${s.events} events, ${s.slots} worker slots`);
+  const trio = (x: Summary): string => [x.p50, x.p95, x.p99].map((v) => f(v, 0)).join('/');
+  const lines: string[] = [
+    `span ${f(s.spanMs / 1000, 2)} s, ${s.events} events, ${s.slots} worker slots`,
+  ];
   for (const [title, groups] of [
     ['queue', s.queues],
     ['actor', s.actors],
   ] as const) {
+    const rows = [
+      [
+        title,
+        'arrivals',
+        'done',
+        'dead',
+        'retries',
+        'λ/s',
+        'util',
+        'wait p50/p95/p99 ms',
+        'latency p50/p95/p99 ms',
+        'L',
+        'λW',
+      ],
+      ...groups.map((g) => [
+        g.name,
+        String(g.arrivals),
+        String(g.completions),
+        String(g.deadLetters),
+        String(g.retries),
+        f(g.arrivalRate),
+        `${f(g.utilization * 100, 0)}%`,
+        trio(g.wait),
+        trio(g.latency),
+        f(g.meanQueueLength, 3),
+        f(g.littleLambdaW, 3),
+      ]),
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     lines.push('');
-    lines.push(
-      `${title.padEnd(18)} arrivals  done  dead retries  λ/s   util  wait p50/p95/p99 ms      latency p50/p95/p99 ms    L        λW`,
-    );
-    for (const g of groups) {
+    for (const r of rows)
       lines.push(
-        `${g.name.padEnd(18)} ${String(g.arrivals).padStart(8)} ${String(g.completions).padStart(5)} ${String(g.deadLetters).padStart(5)} ${String(g.retries).padStart(7)} ${f(g.arrivalRate).padStart(6)} ${f(g.utilization * 100, 0).padStart(4)}%  ` +
-          `${[g.wait.p50, g.wait.p95, g.wait.p99]
-            .map((x) => f(x, 0))
-            .join('/')
-            .padEnd(22)} ${[g.latency.p50, g.latency.p95, g.latency.p99]
-            .map((x) => f(x, 0))
-            .join('/')
-            .padEnd(
-              25,
-            )} ${f(g.meanQueueLength, 3).padStart(8)} ${f(g.littleLambdaW, 3).padStart(8)}`,
+        r
+          .map((cell, c) =>
+            c === 0 || c === 7 || c === 8 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!),
+          )
+          .join('  ')
+          .trimEnd(),
       );
-    }
   }
   lines.push('');
   lines.push(
-    "Little's law: L (time-average waiting) should equal λ·W (attempt arrival rate × mean wait).",
+    "Little's law: L (time-average number waiting) should equal λ·W (attempt arrival rate × mean wait).",
   );
   return lines.join('\n');
 }
