@@ -3,8 +3,8 @@
 // 1. Each layer's import restrictions live in ONE config block whose `files` do not overlap another
 //    block's (flat config replaces rule options per rule, it does not merge them), so every file's
 //    full list of forbidden imports is visible in one place below.
-// 2. Import rules are `@typescript-eslint/no-restricted-imports`, whose `allowTypeImports` lets the
-//    renderer see the Engine API's types but not its code.
+// 2. Import rules are `@typescript-eslint/no-restricted-imports`. The renderer may import
+//    core/host/api (pure: zod and itself) — its client, schemas and types — and nothing else of core.
 // 3. Ambient time and randomness are banned in core/ except in the clock and the RNG.
 // 4. eslint-plugin-boundaries declares the elements: a file outside them is an error, features
 //    never import each other, and renderer/ui stays presentational.
@@ -79,16 +79,13 @@ const apiRestrictions = [
 ];
 
 const rendererRestrictions = [
+  // core/host/api is pure (zod and itself, no node:), so its client and schemas run in the
+  // browser too; every other part of core is the engine, which runs elsewhere.
   {
     regex: '^(\\.\\./)+core/(?!host/api(/|$))',
     message:
-      'renderer/ reaches the engine only through the Engine API: `import type { … } from core/host/api`.',
+      'renderer/ reaches the engine only through the Engine API: import from core/host/api (its client, schemas and types), never from the rest of core.',
   },
-  toFolder(
-    'core/host/api',
-    'renderer/ may import only types from core/host/api: use `import type`, the engine runs elsewhere.',
-    { allowTypeImports: true },
-  ),
   toFolder(
     'electron',
     'renderer/ never imports electron/: use window.rehearsal via the IPC transport.',

@@ -3,39 +3,35 @@
  *
  * 1. `window.rehearsal` is exactly a {@link RehearsalBridge}; the preload checks this with
  *    `satisfies`, so a drift between the two is a compile error.
- * 2. Everything that crosses the bridge is JSON: no class instances, Maps, Errors or Buffers.
+ * 2. The bridge carries Engine API frames (core/host/api/rpc.ts), nothing else: the renderer's
+ *    client sends request/subscribe frames, the main process answers with the frames the
+ *    dispatcher produces. Everything that crosses is JSON: no class instances, Maps, Errors or
+ *    Buffers. Frames are validated by the dispatcher in the main process (dispatch.ts).
  * 3. Channel names are the only strings main and preload share; both import them from here.
  *
  * This module must stay free of imports so the sandboxed preload can bundle it without pulling in
  * anything else.
  */
 
-/**
- * The object the preload exposes on `window.rehearsal`.
- *
- * `call` sends one Engine API request and resolves with its JSON result (or rejects with a
- * `{code, message, details}` error). `subscribe` streams journal events starting after `fromSeq`
- * and returns a function that stops the stream.
- */
+/** The object the preload exposes on `window.rehearsal`. */
 export type RehearsalBridge = {
-  /** The Engine API version the main process speaks (see `core/host/api/version.ts`). */
+  /** The bridge protocol version (frames of Engine API 1.x). */
   readonly version: string;
-  /** Sends one request frame and resolves with the response's result. */
-  call(method: string, params: unknown): Promise<unknown>;
-  /** Streams events with `seq > fromSeq` to `onEvent`; the returned function unsubscribes. */
-  subscribe(fromSeq: number, onEvent: (e: unknown) => void): () => void;
+  /** Sends one Engine API client frame to the engine. */
+  send(frame: unknown): void;
+  /** Calls `listener` with every frame the engine sends; returns the remover. */
+  onFrame(listener: (frame: unknown) => void): () => void;
 };
 
-/** IPC channel names shared by `main.ts` and `preload.ts`. */
+/** The bridge protocol version. */
+export const BRIDGE_VERSION = '1';
+
+/** IPC channel names shared by `main.ts`, `engine-bridge.ts` and `preload.ts`. */
 export const BridgeChannel = {
-  /** renderer → main, invoke: one Engine API request; resolves with the response frame. */
-  call: 'rehearsal:call',
-  /** renderer → main, send: start streaming events from a sequence number. */
-  subscribe: 'rehearsal:subscribe',
-  /** renderer → main, send: stop a stream started by `subscribe`. */
-  unsubscribe: 'rehearsal:unsubscribe',
-  /** main → renderer: one journal event for a subscription. */
-  event: 'rehearsal:event',
+  /** renderer → main: one client frame (request, subscribe, unsubscribe). */
+  toEngine: 'rehearsal:to-engine',
+  /** main → renderer: one server frame (hello, response, events). */
+  fromEngine: 'rehearsal:from-engine',
 } as const;
 
 /** The name under which the preload exposes the bridge on `window`. */

@@ -2,15 +2,18 @@
  * Electron main process: lifecycle only.
  *
  * 1. One instance: a second launch focuses the existing window and exits.
- * 2. One window, loading the built renderer (`dist/renderer/index.html`).
- * 3. Closing the last window quits the app (on every platform: there is no tray mode).
- *
- * The engine process and the frame relay arrive in a later release; until then the window shows
- * the renderer's placeholder page.
+ * 2. The engine (EngineHost) runs in this process, outside the sandboxed renderer, on a database
+ *    in the user's data folder (or the file given as the first argument); the window talks to it
+ *    only through the preload bridge and the frame relay (engine-bridge.ts).
+ * 3. One window, loading the built renderer (`dist/renderer/index.html`).
+ * 4. Closing the last window quits the app (on every platform: there is no tray mode) after the
+ *    engine has closed its database.
  */
 import { app, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { EngineHost } from '../core/index.ts';
+import { attachEngine } from './engine-bridge.ts';
 import { createMainWindow } from './window.ts';
 
 // Bundled by scripts/build-electron.js to dist-electron/electron/, two levels below the app root.
@@ -20,14 +23,18 @@ const rendererIndex = path.join(appRoot, 'dist', 'renderer', 'index.html');
 // A sandboxed preload must be CommonJS, hence the .cjs bundle next to this one.
 const preloadPath = path.join(bundleDir, 'preload.cjs');
 
-function openWindow(): BrowserWindow {
-  return createMainWindow({ preloadPath, url: pathToFileURL(rendererIndex).href });
+/** The run database: `electron . FILE.db`, else rehearsal.db in the user's data folder. */
+function dbFile(): string {
+  const arg = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => a.endsWith('.db'));
+  return arg ? path.resolve(arg) : path.join(app.getPath('userData'), 'rehearsal.db');
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | undefined;
+  let host: EngineHost | undefined;
+  let detach: (() => void) | undefined;
 
   app.on('second-instance', () => {
     if (mainWindow === undefined || mainWindow.isDestroyed()) return;
@@ -35,12 +42,18 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
 
-  app.on('window-all-closed', () => app.quit());
+  app.on('window-all-closed', () => {
+    detach?.();
+    void (host?.close() ?? Promise.resolve()).finally(() => app.quit());
+  });
 
   app
     .whenReady()
-    .then(() => {
-      mainWindow = openWindow();
+    .then(async () => {
+      host = await EngineHost.open({ db: dbFile() });
+      const url = pathToFileURL(rendererIndex).href;
+      mainWindow = createMainWindow({ preloadPath, url });
+      detach = attachEngine(mainWindow, host, url);
     })
     .catch((error: unknown) => {
       console.error('Rehearsal failed to start:', error);

@@ -113,6 +113,12 @@ export interface Broker {
   claim(owner: string, queue: string, limit: number, leaseMs: number): MessageProxy[];
   /** Journals the start of an attempt and counts it. */
   markStarted(p: MessageProxy, worker: number, thread: number): void;
+  /**
+   * True while this delivery's lease is still its owner's. False once it ran out and the message
+   * was reclaimed (by anyone, even for the same owner to claim again): the delivery is stale and
+   * must be neither started nor recorded. Inside a write, the answer holds until the commit.
+   */
+  holdsLease(p: MessageProxy): boolean;
   /** Acks a delivery (fires before/after ack). */
   ack(p: MessageProxy): void;
   /** Dead-letters a delivery (fires before/after nack). */

@@ -19,6 +19,11 @@ export type Delivery = {
   readonly previousAttempts: number;
   /** Scenario label of the message, if any. */
   readonly label: string | null;
+  /**
+   * The row's `ready_at` when it was claimed. A reclaim (lease ran out) or requeue moves it, so
+   * it tells this delivery from a later one of the same row (see `Broker.holdsLease`).
+   */
+  readonly readyAt?: number;
 };
 
 export class MessageProxy {

@@ -33,6 +33,7 @@ export class SqliteStore {
     rollbackTo: Database.Statement;
   };
   private held = false;
+  private readonly rollbackListeners = new Set<() => void>();
 
   /** Opens `file` (see `openDb` for the errors). */
   constructor(file: string, opts: OpenDbOptions = {}) {
@@ -70,8 +71,15 @@ export class SqliteStore {
           this.tx.release.run();
         } else this.tx.rollback.run();
       }
+      for (const l of this.rollbackListeners) l();
       throw err;
     }
+  }
+
+  /** Calls `listener` after every failed `write` (its transaction or savepoint rolled back). */
+  onRollback(listener: () => void): () => void {
+    this.rollbackListeners.add(listener);
+    return () => this.rollbackListeners.delete(listener);
   }
 
   /** Runs `fn` in a read transaction (a consistent snapshot). */

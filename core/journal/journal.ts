@@ -6,6 +6,9 @@
  * 1. `seq` is 1, 2, 3… in commit order across every process on the database file.
  * 2. `t` of an event is `at` minus the run's start time, stored once in `meta.start_at`.
  * 3. Nothing about history is stored anywhere else.
+ * 4. `onAppend` listeners get each appended event in a microtask, in seq order, and never one
+ *    whose write was rolled back (its seq is reused by the next event). `onAppendImmediate`
+ *    listeners get it synchronously inside the write, before it is known to stick.
  */
 import type { Clock } from '../clock/clock.ts';
 import { wallNow } from '../clock/real-clock.ts';
@@ -18,6 +21,10 @@ export class Journal {
   /** Engine time (epoch ms) at which this database's run started. */
   readonly startAt: number;
   private readonly listeners = new Set<(e: JournalEvent) => void>();
+  private readonly immediate = new Set<(e: JournalEvent) => void>();
+  /** Appended events not yet handed to `listeners` (contract item 4). */
+  private outbox: JournalEvent[] = [];
+  private deliveryQueued = false;
 
   constructor(
     private readonly store: SqliteStore,
@@ -28,6 +35,7 @@ export class Journal {
     this.startAt = opts.readonly
       ? Number(store.messages.getMeta('start_at') ?? store.journal.page(0, 1)[0]?.at ?? clock.now())
       : Number(store.write(() => store.messages.initMeta('start_at', String(clock.now()))));
+    store.onRollback(() => this.dropRolledBack());
   }
 
   /** Appends one event; must run inside the write of the state change it records. */
@@ -57,11 +65,45 @@ export class Journal {
       data: hasData ? safeJson(data) : null,
     };
     const seq = this.store.journal.insert(row);
-    if (this.listeners.size > 0) {
+    if (this.listeners.size > 0 || this.immediate.size > 0) {
       const event = rowToEvent({ seq, ...row }, this.startAt);
-      for (const l of this.listeners) l(event);
+      for (const l of this.immediate) l(event);
+      if (this.listeners.size > 0) this.post(event);
     }
     return seq;
+  }
+
+  /**
+   * Queues `event` for the `onAppend` listeners. Delivery waits for a microtask: a write is
+   * synchronous, so by then it has committed or rolled back (a held group commit only ever
+   * rolls back a nested write, synchronously too), and `dropRolledBack` has taken out the events
+   * that did not stick.
+   */
+  private post(event: JournalEvent): void {
+    this.outbox.push(event);
+    if (this.deliveryQueued) return;
+    this.deliveryQueued = true;
+    queueMicrotask(() => {
+      this.deliveryQueued = false;
+      const batch = this.outbox;
+      this.outbox = [];
+      for (const e of batch) for (const l of this.listeners) l(e);
+    });
+  }
+
+  /** After a rollback: events above the last seq still written were undone (contract item 4). */
+  private dropRolledBack(): void {
+    if (this.outbox.length === 0) return;
+    let last: number;
+    try {
+      last = this.store.journal.lastSeq();
+    } catch {
+      // The connection itself failed: drop them all rather than mask the write's own error
+      // (a listener that misses events finds them in the database; one fed a ghost cannot).
+      this.outbox = [];
+      return;
+    }
+    this.outbox = this.outbox.filter((e) => e.seq <= last);
   }
 
   /** Events with seq > `afterSeq`, at most `limit`. */
@@ -83,10 +125,23 @@ export class Journal {
     return this.store.journal.lastSeq();
   }
 
-  /** Calls `listener` for each event this process appends (after the row is written). */
+  /**
+   * Calls `listener` for each event this process appends, in a microtask, in seq order, leaving
+   * out events whose write was rolled back (contract item 4).
+   */
   onAppend(listener: (e: JournalEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` synchronously as each event is appended, inside its write: for engine code
+   * that must act at that exact point of history (a fork applies its change right after its
+   * event). The write may still roll back.
+   */
+  onAppendImmediate(listener: (e: JournalEvent) => void): () => void {
+    this.immediate.add(listener);
+    return () => this.immediate.delete(listener);
   }
 }
 

@@ -365,7 +365,7 @@ export function formatReport(s: RunStats): string {
   }
   lines.push('');
   lines.push(
-    "Little's law: L (time-average number waiting) should equal λ·W (attempt arrival rate × mean wait).",
+    "Little's law: L (time-average waiting) should equal λ·W (attempt arrival rate × mean wait).",
   );
   return lines.join('\n');
 }

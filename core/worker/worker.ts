@@ -305,8 +305,9 @@ export class Worker {
     const starts: { p: MessageProxy; slot: Slot; actor: Actor }[] = [];
     this.broker.batch(() => {
       for (const slot of this.slots) {
-        if (slot.busy || slot.index >= this.threads || this.work.size === 0) continue;
-        const p = this.work.pop()!;
+        if (slot.busy || slot.index >= this.threads) continue;
+        const p = this.nextStillHeld();
+        if (!p) break;
         const actor = this.broker.getActor(p.actorName)!;
         slot.busy = p;
         this.running++;
@@ -324,6 +325,29 @@ export class Worker {
       }
     });
     for (const s of starts) this.launch(s.p, s.slot, s.actor);
+  }
+
+  /**
+   * The next message of the work queue whose lease is still ours. A message that waited here
+   * while this process stood still (a pause, a stop signal, a long GC) may have been reclaimed
+   * and handed to another consumer: it is dropped, not started a second time.
+   */
+  private nextStillHeld(): MessageProxy | null {
+    while (this.work.size > 0) {
+      const p = this.work.pop()!;
+      if (this.broker.holdsLease(p)) return p;
+      this.held.set(p.queueName, Math.max(0, (this.held.get(p.queueName) ?? 1) - 1));
+      this.leaseLost(p, 'start');
+    }
+    return null;
+  }
+
+  private leaseLost(p: MessageProxy, what: string): void {
+    this.broker.logger.log({
+      level: 'WARNING',
+      logger: 'dramatiq.worker.Worker',
+      message: `Could not ${what} message ${describe(p)} (${p.messageId}): its lease ran out and it was given to another consumer.`,
+    });
   }
 
   private finishSkip(p: MessageProxy, slot: Slot, err: unknown): void {
@@ -402,6 +426,14 @@ export class Worker {
   /** After hooks, journal rows and the ack or nack of one attempt (Dramatiq §4.4 steps 3–6). */
   private postProcess({ p, outcome }: Finished): void {
     const b = this.broker;
+    // An attempt whose lease ran out meanwhile is stale: another consumer has the message (and
+    // the journal says so with `requeued`). Recording its outcome would complete the message twice
+    // (a second result, pipeline step, group completion, retry), so it is discarded like an
+    // abandoned attempt. Inside this transaction, a lease still held stays held until the ack.
+    if (!b.holdsLease(p)) {
+      this.leaseLost(p, 'record the outcome of');
+      return;
+    }
     const fields = {
       messageId: p.messageId,
       label: p.label,

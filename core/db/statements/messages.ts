@@ -85,6 +85,9 @@ export function messageStatements(db: Db) {
   const requeue = db.prepare<[number, number, string]>(
     'UPDATE messages SET state = 0, ready_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 2',
   );
+  const holds = db.prepare<[number, string], { ready_at: number }>(
+    'SELECT ready_at FROM messages WHERE id = ? AND lease_owner = ? AND state = 2',
+  );
   const renew = db.prepare<[number, string]>(
     'UPDATE messages SET lease_until = ? WHERE lease_owner = ? AND state = 2',
   );
@@ -184,6 +187,15 @@ export function messageStatements(db: Db) {
     /** Gives a leased row back to the back of its queue; false when the lease is lost. */
     requeue: (id: number, owner: string, nowMs: number): boolean =>
       requeue.run(nowMs, id, owner).changes === 1,
+    /**
+     * True while `owner` still holds the lease on row `id` from the claim that saw `readyAt`: a
+     * reclaim or requeue moves `ready_at` to its own (later) time, so a delivery from before it
+     * no longer matches, even when the same owner has claimed the row again since.
+     */
+    holdsLease: (id: number, owner: string, readyAt?: number): boolean => {
+      const row = holds.get(id, owner);
+      return row !== undefined && (readyAt === undefined || row.ready_at === readyAt);
+    },
     /** Extends every lease `owner` holds. */
     renewLeases: (owner: string, leaseUntil: number): number =>
       renew.run(leaseUntil, owner).changes,

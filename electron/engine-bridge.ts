@@ -1,0 +1,43 @@
+/**
+ * Relays Engine API frames between one window and the engine: nothing but frame relay, every
+ * decision about a frame is core's dispatcher (the same one the WebSocket server uses).
+ *
+ * 1. Frames are accepted only from this window's own page (its webContents, on the app's URL);
+ *    anything else is dropped.
+ * 2. Each page gets a fresh dispatch session, made when its navigation commits (before its
+ *    scripts run), so a reload drops the old page's subscriptions; `hello` is sent first.
+ */
+import { ipcMain, type BrowserWindow, type IpcMainEvent } from 'electron';
+import { helloFrame, openSession, type DispatchSession, type EngineHost } from '../core/index.ts';
+import { BridgeChannel } from './bridge-types.ts';
+
+/** Connects `win` to `host`; returns the disconnector. */
+export function attachEngine(win: BrowserWindow, host: EngineHost, appUrl: string): () => void {
+  const contents = win.webContents;
+  let session: DispatchSession | null = null;
+  const send = (frame: unknown): void => {
+    if (!win.isDestroyed()) contents.send(BridgeChannel.fromEngine, frame);
+  };
+  const fresh = (): void => {
+    session?.close();
+    session = openSession(host, send, {
+      onInternalError: (err) => console.error('Rehearsal engine error:', err),
+    });
+    send(helloFrame());
+  };
+  const onFrame = (event: IpcMainEvent, frame: unknown): void => {
+    if (event.sender !== contents) return;
+    const from = event.senderFrame?.url ?? '';
+    if (!from.startsWith(appUrl.split('?')[0]!.split('#')[0]!)) return;
+    void session?.receive(frame);
+  };
+  fresh();
+  contents.on('did-navigate', fresh);
+  ipcMain.on(BridgeChannel.toEngine, onFrame);
+  return () => {
+    ipcMain.removeListener(BridgeChannel.toEngine, onFrame);
+    contents.removeListener('did-navigate', fresh);
+    session?.close();
+    session = null;
+  };
+}

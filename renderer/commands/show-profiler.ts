@@ -1,0 +1,4 @@
+import { viewCommand } from './command.ts';
+
+/** 5: the Profiler view. */
+export const showProfiler = viewCommand('profiler', 'Profiler', '5');
