@@ -13,6 +13,7 @@
  *    middleware, like calling a Dramatiq actor.
  * 4. Lower `priority` numbers run first, only among messages already in one worker's memory.
  */
+import { markFresh } from './fresh-messages.ts';
 import { assertQueueName } from './broker/queue-names.ts';
 import type { Broker } from './broker/broker.ts';
 import { ACTOR_OPTIONS, toWireOptions, validateActorOptions } from './actor-options.ts';
@@ -141,7 +142,7 @@ export class Actor<F extends ActorFn = ActorFn> {
       this.actorName,
       toWireOptions(rest, b.actorOptions),
     );
-    return {
+    return markFresh({
       queueName: this.queueName,
       actorName: this.actorName,
       args: [...args],
@@ -149,7 +150,7 @@ export class Actor<F extends ActorFn = ActorFn> {
       options,
       messageId: b.rng.uuid4(),
       messageTimestamp: Math.trunc(b.clock.now()),
-    };
+    });
   }
 
   /** Builds and enqueues a message with these arguments; returns the message as enqueued. */

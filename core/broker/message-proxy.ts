@@ -24,6 +24,11 @@ export type Delivery = {
    * it tells this delivery from a later one of the same row (see `Broker.holdsLease`).
    */
   readonly readyAt?: number;
+  /**
+   * The lease's end as set by the claim (engine ms). Renewals only push the real end later, and
+   * only an expired lease can be taken, so before this time the lease is certainly still held.
+   */
+  readonly leaseUntil?: number;
 };
 
 export class MessageProxy {

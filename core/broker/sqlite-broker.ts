@@ -15,7 +15,7 @@
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock/clock.ts';
 import { SqliteStore } from '../db/store.ts';
-import { STATE, type MessageRow } from '../db/statements/messages.ts';
+import { STATE, type ClaimedRow, type MessageRow } from '../db/statements/messages.ts';
 import { DecodeError, errorInfo, RehearsalError, didYouMean } from '../errors.ts';
 import { Journal } from '../journal/journal.ts';
 import { silentLogger, type Logger } from '../logging.ts';
@@ -34,12 +34,16 @@ import {
   type QueueStats,
 } from './broker.ts';
 import { MessageProxy } from './message-proxy.ts';
+import { takeFresh } from '../fresh-messages.ts';
 import { assertQueueName, canonicalQueueName, delayQueueName } from './queue-names.ts';
 import { SqliteResultBackend } from '../results/sqlite-result-backend.ts';
 import { SqliteRateLimiterBackend } from '../rate-limits/sqlite-backend.ts';
 
 /** Dead letters live 7 days (Dramatiq's `dead_message_ttl`). */
 export const DEFAULT_DEAD_MESSAGE_TTL_MS = 604_800_000;
+
+/** How far before its claimed end a lease is taken as held without a query (see holdsLease). */
+const LEASE_CERTAIN_MARGIN_MS = 2_000;
 
 /** Options of `SqliteBroker`. */
 export type SqliteBrokerOptions = {
@@ -246,6 +250,7 @@ export class SqliteBroker implements Broker {
       });
     this.emitBefore('beforeEnqueue', stored, delay);
     const body = encodeMessage(stored);
+    const first = takeFresh(message);
     this.store.write(() => {
       this.store.messages.insert({
         message_id: stored.messageId,
@@ -264,16 +269,19 @@ export class SqliteBroker implements Broker {
         actor: stored.actorName,
         queue: canonical,
       };
-      this.journal.append({
-        kind: 'enqueued',
-        ...common,
-        parentId: opts.parentId ?? null,
-        reason: opts.reason ?? 'send',
-        args: stored.args,
-        kwargs: stored.kwargs,
-        options: stored.options,
-        delay,
-      });
+      this.journal.append(
+        {
+          kind: 'enqueued',
+          ...common,
+          parentId: opts.parentId ?? null,
+          reason: opts.reason ?? 'send',
+          args: stored.args,
+          kwargs: stored.kwargs,
+          options: stored.options,
+          delay,
+        },
+        first,
+      );
       if (delay !== null) this.journal.append({ kind: 'delayed', ...common, delay });
     });
     this.emitAfter('afterEnqueue', stored, delay);
@@ -307,18 +315,23 @@ export class SqliteBroker implements Broker {
     if (limit <= 0) return [];
     const now = this.clock.now();
     return this.store.write(() => {
-      const rows = this.store.messages.claim(queue, now, owner, now + leaseMs, limit);
       const out: MessageProxy[] = [];
-      for (const row of rows) {
-        const p = this.rowToProxy(row, owner);
-        if (p) out.push(p);
+      // Undecodable rows are dead-lettered, not returned: claim again for their places, so that
+      // fewer than `limit` still means the queue ran dry (the worker stops looking otherwise).
+      for (let want = limit; want > 0; ) {
+        const rows = this.store.messages.claim(queue, now, owner, now + leaseMs, want);
+        for (const row of rows) {
+          const p = this.rowToProxy(row, owner);
+          if (p) out.push(p);
+        }
+        want = rows.length < want ? 0 : limit - out.length;
       }
       return out;
     });
   }
 
   /** Builds the proxy of a claimed row; a row that cannot be decoded is dead-lettered at once. */
-  private rowToProxy(row: MessageRow, owner: string): MessageProxy | null {
+  private rowToProxy(row: ClaimedRow, owner: string): MessageProxy | null {
     let message: Message;
     try {
       message = decodeMessage(row.body);
@@ -352,6 +365,7 @@ export class SqliteBroker implements Broker {
       previousAttempts: row.attempts,
       label: row.label,
       readyAt: row.ready_at,
+      ...(row.lease_until === null ? {} : { leaseUntil: row.lease_until }),
     });
   }
 
@@ -377,6 +391,11 @@ export class SqliteBroker implements Broker {
   }
 
   holdsLease(p: MessageProxy): boolean {
+    // Only an expired lease can be reclaimed (`reclaimExpired`), so well before the end the
+    // claim set, the lease is still ours without asking SQLite. The margin covers another
+    // process's clock reading slightly ahead of this one.
+    const until = p.delivery.leaseUntil;
+    if (until !== undefined && this.clock.now() < until - LEASE_CERTAIN_MARGIN_MS) return true;
     return this.store.messages.holdsLease(p.delivery.rowId, p.delivery.owner, p.delivery.readyAt);
   }
 

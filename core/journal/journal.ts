@@ -25,6 +25,12 @@ export class Journal {
   /** Appended events not yet handed to `listeners` (contract item 4). */
   private outbox: JournalEvent[] = [];
   private deliveryQueued = false;
+  /**
+   * Root seq of each message id this process wrote or looked up (see migration 0006), so that a
+   * message's later rows cost no lookup. Cleared on any rollback (a rolled-back root's seq is
+   * reused) and when it grows large; a miss falls back to one indexed read.
+   */
+  private roots = new Map<string, number>();
 
   constructor(
     private readonly store: SqliteStore,
@@ -38,8 +44,11 @@ export class Journal {
     store.onRollback(() => this.dropRolledBack());
   }
 
-  /** Appends one event; must run inside the write of the state change it records. */
-  append(entry: JournalEntry): number {
+  /**
+   * Appends one event; must run inside the write of the state change it records. `first` says
+   * the event is the first ever of a message id just built here (no lookup of its root).
+   */
+  append(entry: JournalEntry, first = false): number {
     const data: Record<string, unknown> = {};
     if (entry.args !== undefined) data.args = entry.args;
     if (entry.kwargs !== undefined) data.kwargs = entry.kwargs;
@@ -48,11 +57,13 @@ export class Journal {
     if (entry.error !== undefined) data.error = entry.error;
     const hasData = Object.keys(data).length > 0;
     const at = this.clock.now();
+    const messageId = entry.messageId ?? null;
+    const root = messageId === null || first ? null : this.rootOf(messageId);
     const row = {
       at,
       wall: wallNow(),
       kind: entry.kind,
-      message_id: entry.messageId ?? null,
+      message_id: messageId,
       label: entry.label ?? null,
       actor: entry.actor ?? null,
       queue: entry.queue ?? null,
@@ -63,14 +74,32 @@ export class Journal {
       worker: entry.worker ?? null,
       thread: entry.thread ?? null,
       data: hasData ? safeJson(data) : null,
+      msg: root,
     };
     const seq = this.store.journal.insert(row);
+    if (messageId !== null) {
+      if (root === null) this.remember(messageId, seq);
+      else if (entry.kind === 'acked') this.roots.delete(messageId);
+    }
     if (this.listeners.size > 0 || this.immediate.size > 0) {
       const event = rowToEvent({ seq, ...row }, this.startAt);
       for (const l of this.immediate) l(event);
       if (this.listeners.size > 0) this.post(event);
     }
     return seq;
+  }
+
+  private rootOf(messageId: string): number | null {
+    const cached = this.roots.get(messageId);
+    if (cached !== undefined) return cached;
+    const root = this.store.journal.rootOf(messageId);
+    if (root !== null) this.remember(messageId, root);
+    return root;
+  }
+
+  private remember(messageId: string, root: number): void {
+    if (this.roots.size >= 200_000) this.roots.clear();
+    this.roots.set(messageId, root);
   }
 
   /**
@@ -93,6 +122,7 @@ export class Journal {
 
   /** After a rollback: events above the last seq still written were undone (contract item 4). */
   private dropRolledBack(): void {
+    this.roots.clear();
     if (this.outbox.length === 0) return;
     let last: number;
     try {

@@ -33,21 +33,29 @@ export function actorArguments(p: MessageProxy): unknown[] {
 
 export class InProcessRunner implements ActorRunner {
   run(actor: Actor, p: MessageProxy): RunningAttempt {
-    const controller = new AbortController();
+    // The controller is made only when the actor reads `signal` or the attempt is interrupted:
+    // most attempts do neither, and an AbortController per message is measurable.
+    let controller: AbortController | null = null;
+    const ensure = (): AbortController => (controller ??= new AbortController());
+    const ctx = {
+      message: p,
+      broker: actor.broker,
+      get signal(): AbortSignal {
+        return ensure().signal;
+      },
+    };
+    const exec = runWithContext(ctx, async () => actor.fn(...actorArguments(p)));
+    // Settles with the actor, or at once with the interrupt (a late settle of `exec` is ignored,
+    // so an abandoned attempt's rejection never becomes an unhandled rejection).
     let fail: (err: Error) => void = () => undefined;
-    const interrupted = new Promise<never>((_resolve, reject) => {
+    const promise = new Promise<unknown>((resolve, reject) => {
       fail = reject;
+      exec.then(resolve, reject);
     });
-    const exec = runWithContext(
-      { message: p, signal: controller.signal, broker: actor.broker },
-      async () => actor.fn(...actorArguments(p)),
-    );
-    // An abandoned attempt's late rejection must not become an unhandled rejection.
-    exec.catch(() => undefined);
     return {
-      promise: Promise.race([exec, interrupted]),
+      promise,
       interrupt: (err: Error) => {
-        controller.abort(err);
+        ensure().abort(err);
         fail(err);
       },
     };

@@ -9,6 +9,7 @@ const files = [
   '0003-results-and-rate-limits.sql',
   '0004-checkpoints.sql',
   '0005-drop-message-id-index.sql',
+  '0006-journal-message-keys.sql',
 ];
 
 /** Every migration, in order; `version` is the `PRAGMA user_version` after it. */

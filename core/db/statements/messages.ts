@@ -26,6 +26,22 @@ export type MessageRow = {
   dead_at: number | null;
 };
 
+/** The columns a claim reads (the rest are not needed to deliver a message). */
+export type ClaimedRow = Pick<
+  MessageRow,
+  | 'id'
+  | 'message_id'
+  | 'queue'
+  | 'actor'
+  | 'body'
+  | 'label'
+  | 'attempts'
+  | 'ready_at'
+  | 'state'
+  | 'lease_owner'
+  | 'lease_until'
+>;
+
 /** Columns of a new message row. */
 export type NewMessageRow = Pick<
   MessageRow,
@@ -60,14 +76,14 @@ export type QueueCounts = {
 
 /** Prepares the message statements of one connection. */
 export function messageStatements(db: Db) {
-  const insert = db.prepare<NewMessageRow>(
+  const insert = db.prepare<unknown[]>(
     `INSERT INTO messages (message_id, queue, actor, state, ready_at, body, label, attempts, enqueued_at)
-     VALUES (@message_id, @queue, @actor, @state, @ready_at, @body, @label, @attempts, @enqueued_at)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // SELECT then UPDATE by id: an `UPDATE … WHERE id IN (SELECT … LIMIT n)` costs hundreds of µs
   // even on an empty table, while these two cost a few µs each (run inside one transaction).
-  const claimable = db.prepare<[string, number, number], MessageRow>(
-    'SELECT * FROM messages WHERE queue = ? AND state < 2 AND ready_at <= ? ORDER BY ready_at, id LIMIT ?',
+  const claimable = db.prepare<[string, number, number], ClaimedRow>(
+    'SELECT id, message_id, queue, actor, body, label, attempts, ready_at, state, lease_owner, lease_until FROM messages WHERE queue = ? AND state < 2 AND ready_at <= ? ORDER BY ready_at, id LIMIT ?',
   );
   const lease = db.prepare<[string, number, number]>(
     'UPDATE messages SET state = 2, lease_owner = ?, lease_until = ? WHERE id = ? AND state < 2',
@@ -155,7 +171,20 @@ export function messageStatements(db: Db) {
   );
   return {
     /** Stores a new message row; returns its id. */
-    insert: (row: NewMessageRow): number => Number(insert.run(row).lastInsertRowid),
+    insert: (r: NewMessageRow): number =>
+      Number(
+        insert.run(
+          r.message_id,
+          r.queue,
+          r.actor,
+          r.state,
+          r.ready_at,
+          r.body,
+          r.label,
+          r.attempts,
+          r.enqueued_at,
+        ).lastInsertRowid,
+      ),
     /** Leases up to `limit` claimable rows of `queue` (FIFO by ready_at, id) to `owner`. */
     claim: (
       queue: string,
@@ -163,9 +192,9 @@ export function messageStatements(db: Db) {
       owner: string,
       leaseUntil: number,
       limit: number,
-    ): MessageRow[] => {
+    ): ClaimedRow[] => {
       const rows = claimable.all(queue, nowMs, limit);
-      const out: MessageRow[] = [];
+      const out: ClaimedRow[] = [];
       for (const r of rows) {
         if (lease.run(owner, leaseUntil, r.id).changes !== 1) continue;
         r.state = 2;

@@ -102,6 +102,31 @@ describe('database migrations', () => {
     },
   );
 
+  it("finds a message's history written before migration 6 and after it", async () => {
+    const file = tempDbPath();
+    const db = new Database(file);
+    for (const m of MIGRATIONS.filter((x) => x.version <= 5)) db.exec(m.sql);
+    db.pragma('user_version = 5');
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    const id = '0b0e9a4e-5b1c-4c5e-9a51-3f6f2b1d2c3a';
+    const ins = db.prepare(
+      "INSERT INTO events (at, wall, kind, message_id, actor, queue) VALUES (?, 0, ?, ?, 'a', 'default')",
+    );
+    ins.run(1, 'enqueued', id);
+    ins.run(2, 'started', id);
+    ins.run(3, 'failed', id);
+    db.close();
+    const b = open(file);
+    b.journal.append({ kind: 'dead_lettered', messageId: id, actor: 'a', queue: 'default' });
+    expect(b.journal.history(id).map((x) => [x.seq, x.kind])).toEqual([
+      [1, 'enqueued'],
+      [2, 'started'],
+      [3, 'failed'],
+      [4, 'dead_lettered'],
+    ]);
+    b.close();
+  });
+
   it('refuses a Rehearsal file with a newer schema version (WAL mode) with DB_NEWER_SCHEMA, byte-identical', () => {
     const file = tempDbPath();
     open(file).close();

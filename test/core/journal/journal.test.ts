@@ -228,4 +228,47 @@ describe('the journal', () => {
     await e.drain();
     expect(seen).toEqual([1, 2, 3, 4]);
   });
+
+  it("finds a message's whole history: retries, another process's rows, and after a rollback", async () => {
+    const e = makeEngine();
+    const flaky = actor(
+      () => {
+        throw new Error('boom');
+      },
+      { actorName: 'flaky', broker: e.broker, maxRetries: 2, minBackoff: 10, maxBackoff: 20 },
+    );
+    const other = actor(() => 1, { actorName: 'other', broker: e.broker });
+    const m = flaky.send();
+    other.send();
+    // A write that rolls back must not leave a phantom root behind: the same message enqueued
+    // again afterwards is found by its id.
+    const after = other.message();
+    expect(() =>
+      e.broker.batch(() => {
+        e.broker.enqueue(after);
+        throw new Error('undo');
+      }),
+    ).toThrow('undo');
+    e.broker.enqueue(after);
+    e.startWorker({ threads: 1 });
+    await e.drain();
+    const all = e.events();
+    const expected = all.filter((x) => x.messageId === m.messageId).map((x) => x.seq);
+    expect(expected.length).toBeGreaterThan(8);
+    expect(e.history(m.messageId).map((x) => x.seq)).toEqual(expected);
+    expect(e.history(m.messageId).filter((x) => x.kind === 'enqueued')).toHaveLength(3);
+    expect(e.history(after.messageId).map((x) => x.kind)).toEqual([
+      'enqueued',
+      'started',
+      'succeeded',
+      'acked',
+    ]);
+    // Another connection (another process) appends to the same message and finds it all.
+    const second = makeEngine({ file: e.file });
+    second.broker.requeueDead('all');
+    const again = second.history(m.messageId).map((x) => x.seq);
+    expect(again.slice(0, expected.length)).toEqual(expected);
+    expect(again.length).toBeGreaterThan(expected.length);
+    expect(e.history(m.messageId).map((x) => x.seq)).toEqual(again);
+  });
 });
