@@ -4,7 +4,11 @@
  *
  * Flags:
  *   --quick            smaller N everywhere (a smoke run, noisier figures)
- *   --only a,b         run only these sections (see SECTIONS below; `-` and `_` are equivalent)
+ *   --only a,b         run only these sections (see SECTIONS below; `-` and `_` are equivalent);
+ *                      `state_at` and `scaling` are steps of their own, and `scaling` (minutes of
+ *                      work: bench/scaling.ts) runs only when named here; so do `erlang`
+ *                      (1 M arrivals against Erlang C: bench/erlang.ts) and the app's
+ *                      `store_apply` (bench/store-apply.ts) and `first_paint` (bench/first-paint.ts)
  *   --n 20000          override N for every section that runs
  *   --e2e-wait poll    how e2e notices the end: `poll` pendingCount() (default) or `join`
  *   --out file.json    write the JSON elsewhere (default bench/results/latest.json)
@@ -20,7 +24,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { engineE2e, engineEnqueueBatched, engineEnqueueSingle, type E2eWait } from './engine.ts';
 import { engineE2eMiddleware, engineGroup100, enginePipeline3 } from './composition.ts';
+import { bullmqE2e, redisMissing } from './bullmq.ts';
+import { erlangBench } from './erlang.ts';
+import { formatScaling, scalingBench, type Scaling } from './scaling.ts';
 import { stateAtBench } from './time-travel.ts';
+import { storeApplyBench } from './store-apply.ts';
+import { chromiumMissing, firstPaintBench } from './first-paint.ts';
 import { peakRssMb, round, rssMb, withTempDir, type Timed } from './lib.ts';
 import { rawClaimAck, rawInsertBatched, sqliteVersion } from './raw.ts';
 
@@ -34,6 +43,8 @@ type Section = {
   key: string;
   label: string;
   run: (dir: string, n: number, ctx: Ctx) => Promise<Timed & { extra?: Record<string, unknown> }>;
+  /** Why the section cannot run on this machine (its `_note`), or null when it can. */
+  skip?: () => string | null;
 };
 
 /**
@@ -122,6 +133,26 @@ const SECTIONS: Section[] = [
     label: 'engine e2e, no middleware',
     run: async (dir, n) => engineE2eMiddleware(dir, n, true),
   },
+  {
+    // The yardstick: the e2e section's measurement on BullMQ over a local redis-server.
+    name: 'bullmq',
+    key: 'bullmq_e2e_jobs_per_s',
+    label: 'BullMQ e2e, concurrency 8',
+    skip: redisMissing,
+    run: async (dir, n) => {
+      const r = await bullmqE2e(dir, n);
+      return {
+        messages: r.messages,
+        seconds: r.seconds,
+        cpuSeconds: r.cpuSeconds,
+        extra: {
+          redis_version: r.redisVersion,
+          concurrency: 8,
+          cpu_note: 'CPU of this process only; redis-server runs in its own process',
+        },
+      };
+    },
+  },
 ];
 
 type Figures = Record<string, number | string | null>;
@@ -146,7 +177,14 @@ function parseFlags() {
     },
     allowPositionals: false,
   });
-  const names = [...SECTIONS.map((s) => s.name), 'state_at'];
+  const names = [
+    ...SECTIONS.map((s) => s.name),
+    'state_at',
+    'scaling',
+    'erlang',
+    'store_apply',
+    'first_paint',
+  ];
   const only = values.only ? values.only.split(',').map((s) => s.trim().replace(/-/g, '_')) : null;
   const unknown = (only ?? []).filter((o) => !names.includes(o));
   if (unknown.length > 0) {
@@ -246,6 +284,13 @@ async function main(): Promise<void> {
     }
     const plan = flags.quick ? PLAN.quick : PLAN.full;
     const n = flags.n ?? plan.n;
+    const cannot = s.skip?.() ?? null;
+    if (cannot !== null) {
+      figures[s.key] = null;
+      figures[`${s.key}_note`] = cannot;
+      console.log(`  ${s.label.padEnd(32)} ${cannot}`);
+      continue;
+    }
     process.stdout.write(`  ${s.label.padEnd(32)} N=${n.toLocaleString('en-US')} … `);
     try {
       await withTempDir((dir) => s.run(dir, Math.min(plan.warmup, n), ctx));
@@ -321,6 +366,97 @@ async function main(): Promise<void> {
     }
   }
 
+  // The app (issue 6): the UI store taking in a live journal, and serve → first paint.
+  if (!flags.only || flags.only.includes('store_apply')) {
+    const events = flags.quick ? 20_000 : 100_000;
+    process.stdout.write(
+      `  ${'UI store applying events'.padEnd(32)} N≥${events.toLocaleString('en-US')} events … `,
+    );
+    try {
+      const r = await storeApplyBench(events);
+      figures.store_apply_events_per_s = r.events_per_s;
+      figures.store_apply_events_per_s_target = 50_000;
+      figures.store_apply_events = r.events;
+      details.store_apply = {
+        label: 'UI store applying journal events',
+        messages: null,
+        seconds: null,
+        rss_mb_end: round(rssMb()),
+        peak_rss_mb_so_far: round(peakRssMb()),
+        ...r,
+      };
+      console.log(
+        `${fmtRate(r.events_per_s)} events/s (parse ${fmtRate(r.json_parse_events_per_s)}, validate ${fmtRate(r.validate_events_per_s)}, fold ${fmtRate(r.fold_events_per_s)})`,
+      );
+    } catch (err) {
+      figures.store_apply_events_per_s = null;
+      figures.store_apply_events_per_s_note = `failed: ${err instanceof Error ? err.message : String(err)}`;
+      console.log(String(figures.store_apply_events_per_s_note));
+    }
+  }
+  if (!flags.only || flags.only.includes('first_paint')) {
+    const runs = flags.quick ? 3 : 7;
+    process.stdout.write(`  ${'serve → first paint'.padEnd(32)} ${runs} runs … `);
+    const cannot = chromiumMissing();
+    if (cannot !== null) {
+      figures.first_paint_ms = null;
+      figures.first_paint_ms_note = cannot;
+      console.log(cannot);
+    } else {
+      try {
+        const r = await firstPaintBench(runs);
+        figures.first_paint_ms = r.first_paint_ms;
+        figures.first_paint_ms_target = 1000;
+        details.first_paint = {
+          label: 'rehearsal serve → first paint',
+          messages: null,
+          seconds: null,
+          rss_mb_end: round(rssMb()),
+          peak_rss_mb_so_far: round(peakRssMb()),
+          ...r,
+        };
+        console.log(
+          `${r.first_paint_ms} ms (URL printed ${r.url_ms} ms after ${r.url_cpu_ms ?? '?'} ms of CPU, navigation → paint ${r.navigation_to_paint_ms} ms, run on screen ${r.app_ready_ms} ms; CLI ${r.cli})`,
+        );
+      } catch (err) {
+        figures.first_paint_ms = null;
+        figures.first_paint_ms_note = `failed: ${err instanceof Error ? err.message : String(err)}`;
+        console.log(String(figures.first_paint_ms_note));
+      }
+    }
+  }
+
+  // Erlang C at 1 M arrivals (issue 5): many minutes of simulation, so only when asked for.
+  if (flags.only?.includes('erlang')) {
+    const arrivals = flags.n ?? (flags.quick ? 100_000 : 1_000_000);
+    console.log(`  erlang (M/M/2 at utilization 0.5 against Erlang C), ${arrivals} arrivals …`);
+    try {
+      const f = await withTempDir((dir) => erlangBench(dir, arrivals));
+      Object.assign(figures, f);
+      console.log(
+        `    mean wait ${f.erlang_c_measured_wait_ms} ms vs Erlang C ${f.erlang_c_expected_wait_ms} ms: ` +
+          `${(f.erlang_c_rel_error * 100).toFixed(2)} % apart (goal < 2 %), simulated in ${f.erlang_c_sim_seconds} s`,
+      );
+    } catch (err) {
+      figures.erlang_c_rel_error = null;
+      figures.erlang_c_rel_error_note = `failed: ${err instanceof Error ? err.message : String(err)}`;
+      console.log(`    ${String(figures.erlang_c_rel_error_note)}`);
+    }
+  }
+
+  // Scaling tables (issue 7): minutes of work, so only when asked for (`--only scaling`).
+  let scaling: Scaling | null = null;
+  if (flags.only?.includes('scaling')) {
+    const n = flags.n ?? (flags.quick ? PLAN.quick.n : PLAN.full.n);
+    console.log(`  scaling (processes × threads, simulation and stateAt sizes), N=${n} …`);
+    try {
+      scaling = await scalingBench({ n, quick: flags.quick, log: (l) => console.log(l) });
+    } catch (err) {
+      figures.scaling_note = `failed: ${err instanceof Error ? err.message : String(err)}`;
+      console.log(`    ${String(figures.scaling_note)}`);
+    }
+  }
+
   const ratio = (key: string, num: string, den: string, target: number): void => {
     const a = figures[num];
     const b = figures[den];
@@ -346,6 +482,8 @@ async function main(): Promise<void> {
     'engine_e2e_no_middleware_per_s',
     0.7,
   );
+  // The engine against BullMQ on a local redis, same N and measurement (target: 1.5× faster).
+  ratio('engine_vs_bullmq', 'engine_e2e_msgs_per_s', 'bullmq_e2e_jobs_per_s', 1.5);
   figures.peak_rss_mb = round(peakRssMb());
   // The same ratios over messages per CPU-second (supplementary; the figures above are wall time).
   const perCpu = (name: string): number | null => {
@@ -379,6 +517,7 @@ async function main(): Promise<void> {
     'engine_vs_raw_claim_ack',
     'engine_vs_raw_enqueue',
     'middleware_full_vs_none',
+    'engine_vs_bullmq',
   ]) {
     const target = `ratio (target ≥ ${String(figures[`${key}_target`])})`;
     const byCpu = cpuRatios[key];
@@ -396,6 +535,28 @@ async function main(): Promise<void> {
       '',
     ]);
   }
+  if (typeof figures.store_apply_events_per_s === 'number')
+    rows.push([
+      'store_apply_events_per_s',
+      fmtRate(figures.store_apply_events_per_s),
+      `events/s (target ≥ 50,000), ${fmtRate(figures.store_apply_events)} events`,
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
+  if (typeof figures.first_paint_ms === 'number')
+    rows.push([
+      'first_paint_ms',
+      fmtNum(figures.first_paint_ms, 0),
+      'ms, serve start → first paint (target < 1000)',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   rows.push(['peak_rss_mb', fmtNum(figures.peak_rss_mb, 0), 'MB', '', '', '', '', '']);
   env.load_avg_end = round(loadavg()[0] ?? 0);
   console.log('');
@@ -403,6 +564,7 @@ async function main(): Promise<void> {
   console.log(
     `Node ${env.node}, SQLite ${env.sqlite}, ${env.cpus} CPUs, load average ${env.load_avg_start} → ${env.load_avg_end}`,
   );
+  if (scaling) console.log(`\n${formatScaling(scaling)}\n`);
   const notes = Object.entries(figures).filter(([k]) => k.endsWith('_note'));
   for (const [k, v] of notes) console.log(`  ${k}: ${String(v)}`);
 
@@ -411,6 +573,7 @@ async function main(): Promise<void> {
     env,
     ratios_by_cpu: cpuRatios,
     sections: details,
+    ...(scaling ? { scaling } : {}),
     total_seconds: round((Date.now() - started) / 1000),
   };
   mkdirSync(dirname(flags.out), { recursive: true });

@@ -472,3 +472,64 @@ export function checkResult(a: Parsed, io: Io): ResultArgs {
   requireDbFile(file);
   return { file, message: a.positionals[0]!, waitMs };
 }
+
+/** Checked options of `rehearsal profile`. */
+export type ProfileArgs = {
+  /** MODULE or SCENARIO as given. */
+  target: string;
+  kind: 'module' | 'scenario';
+  actors: string[];
+  /** Messages of the load; null: the default (10000 for a module, a scenario's own load). */
+  messages: number | null;
+  args: unknown[];
+  threads: number | null;
+  processes: number | null;
+  clock: 'real' | 'virtual' | null;
+  out: string | null;
+  /** A new database to keep the run in; null: a temporary file. */
+  db: string | null;
+  verbose: boolean;
+};
+
+/**
+ * Checks `rehearsal profile` arguments (the module, scenario and actor names are checked by the
+ * command).
+ * @throws CliError `INVALID_ARGUMENT`, `INVALID_JSON`, `ARGS_NOT_ARRAY`, `DB_NOT_EMPTY`.
+ */
+export function checkProfile(a: Parsed, _io: Io): ProfileArgs {
+  const target = a.positionals[0]!;
+  const clockRaw = str(a, 'clock');
+  if (clockRaw !== undefined && !(CLOCKS as readonly string[]).includes(clockRaw)) {
+    throw cliError(
+      'INVALID_ARGUMENT',
+      `--clock must be real or virtual, got ${JSON.stringify(clockRaw)}${didYouMean(clockRaw, CLOCKS)}`,
+      { flag: '--clock', value: clockRaw },
+    );
+  }
+  const optionalInt = (flag: string, max: number): number | null => {
+    const raw = str(a, flag.slice(2));
+    return raw === undefined ? null : intFlag(flag, raw, 1, { min: 1, max });
+  };
+  const out = str(a, 'out') ?? null;
+  if (out !== null) requireWritablePath('--out', out);
+  const db = str(a, 'db');
+  if (db !== undefined && db !== '') {
+    requireWritablePath('--db', db);
+    requireNewDb(db, 'run');
+  }
+  return {
+    target,
+    kind: /\.json$/i.test(target) ? 'scenario' : 'module',
+    actors: [...new Set(list(a, 'actor').flatMap((n) => n.split(',').map((x) => x.trim())))].filter(
+      (n) => n !== '',
+    ),
+    messages: optionalInt('--messages', 100_000_000),
+    args: parseJsonFlag('--args', str(a, 'args') ?? '[]', 'array') as unknown[],
+    threads: optionalInt('--threads', 1024),
+    processes: optionalInt('--processes', 256),
+    clock: (clockRaw ?? null) as ProfileArgs['clock'],
+    out,
+    db: db !== undefined && db !== '' ? db : null,
+    verbose: bool(a, 'verbose'),
+  };
+}

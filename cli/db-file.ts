@@ -24,7 +24,8 @@ export function dbPath(
 
 /**
  * File size, or null when the path does not exist.
- * @throws CliError `DB_NOT_A_FILE` for a directory.
+ * @throws CliError `DB_NOT_A_FILE` for a directory, `DB_PATH_INVALID` for a path the system
+ *   refuses (too long, a loop of links, no permission to look).
  */
 export function dbSize(file: string): number | null {
   try {
@@ -39,8 +40,14 @@ export function dbSize(file: string): number | null {
     return st.size;
   } catch (err) {
     if (err instanceof CliError) throw err;
-    if ((err as { code?: string }).code === 'ENOENT') return null;
-    throw err;
+    const code = (err as { code?: string }).code;
+    // ENOTDIR: a parent is a file (`notes.txt/x.db`), so the database is not there either.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw cliError(
+      'DB_PATH_INVALID',
+      `cannot use ${file} as a database file (${code ?? 'error'}: ${(err as Error).message}); pass another path with --db`,
+      { file, errno: code ?? null },
+    );
   }
 }
 

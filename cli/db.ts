@@ -10,7 +10,7 @@
 import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteBroker, type Logger } from '../core/index.ts';
+import { sqliteFileError, SqliteBroker, type Logger } from '../core/index.ts';
 import { dbSize, requireDbFile } from './db-file.ts';
 import { CliError, isCoded } from './errors.ts';
 
@@ -29,9 +29,21 @@ export function openOrCreate(file: string, logger?: Logger): SqliteBroker {
   return open(file, logger);
 }
 
+/** The database this process opened last, for SQLite errors that surface later (reads). */
+let lastOpened: string | null = null;
+
 function open(file: string, logger: Logger | undefined): SqliteBroker {
   probeRollbackFile(file);
+  lastOpened = file;
   return new SqliteBroker({ file, ...(logger ? { logger } : {}) });
+}
+
+/**
+ * A SQLite failure met after opening (a damaged page found by a query, a full disk at close) as
+ * core's coded error naming the database; anything else unchanged.
+ */
+export function explainDbError(err: unknown): unknown {
+  return (lastOpened !== null && sqliteFileError(err, lastOpened)) || err;
 }
 
 /**

@@ -23,6 +23,8 @@ export const EXIT_USAGE = 2;
 /** Codes that are failures at run time rather than bad input (exit 1 instead of 2). */
 const RUNTIME_CODES: ReadonlySet<string> = new Set([
   'DB_OPEN_FAILED',
+  'DB_FULL',
+  'DB_IO_ERROR',
   'WORKER_DIED',
   'INTERNAL',
   'CLOCK_RUNAWAY',
@@ -75,6 +77,12 @@ export function isCoded(err: unknown): err is CodedError {
     e.details !== null &&
     typeof e.toWire === 'function'
   );
+}
+
+/** True for an error SQLite raised (better-sqlite3's `SqliteError`, code `SQLITE_…`). */
+export function isSqliteError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
 /** The exit code for an error (contract item 2). */

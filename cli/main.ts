@@ -17,6 +17,7 @@ import {
   checkEnqueue,
   checkFork,
   checkJournal,
+  checkProfile,
   checkQueues,
   checkReplay,
   checkResult,
@@ -25,7 +26,14 @@ import {
   checkWorker,
 } from './checks.ts';
 import type { Command } from './command.ts';
-import { cliError, EXIT_OK, EXIT_USAGE, exitCodeFor, formatError } from './errors.ts';
+import {
+  cliError,
+  EXIT_OK,
+  EXIT_USAGE,
+  exitCodeFor,
+  formatError,
+  isSqliteError,
+} from './errors.ts';
 import { processIo, writeOut, type Io } from './io.ts';
 import {
   dlqListSpec,
@@ -36,6 +44,7 @@ import {
   forkSpec,
   greedyQueues,
   journalSpec,
+  profileSpec,
   queuesSpec,
   replaySpec,
   resultSpec,
@@ -125,6 +134,13 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
+    spec: profileSpec,
+    run: async (a, io) => {
+      const o = checkProfile(a, io);
+      return (await import('./commands/profile.ts')).runProfile(o, io);
+    },
+  },
+  {
     spec: serveSpec,
     run: async (a, io) => {
       const o = checkServe(a, io);
@@ -193,7 +209,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const parsed = parseCommand(command.spec, command.normalizeArgv?.(args) ?? args);
     if (parsed.help) return await print(io, formatHelp(command.spec));
     return await command.run(parsed, io);
-  } catch (err) {
+  } catch (thrown) {
+    // A SQLite failure can only come from a database the command opened (so core is loaded).
+    const err = isSqliteError(thrown) ? (await import('./db.ts')).explainDbError(thrown) : thrown;
     io.stderr.write(formatError(err, { verbose }));
     return exitCodeFor(err);
   }

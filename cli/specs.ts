@@ -487,6 +487,94 @@ gallery. Builds the app first if dist/renderer is missing. Runs until Ctrl+C.`,
   ],
 };
 
+/** `rehearsal profile MODULE|SCENARIO`: a load, measured step by step. */
+export const profileSpec: CommandSpec = {
+  name: 'profile',
+  summary: 'run a load of messages and show throughput, latency and where the time goes',
+  usage: [
+    'profile MODULE [--actor NAME ...] [--messages N] [options]',
+    'profile SCENARIO.json [--messages N] [options]',
+  ],
+  description: `
+Sends a load of messages to the actors of MODULE (default 10000 messages, spread evenly over
+--actor, or over every actor the module exports) and runs them to the end with a worker, in a
+temporary database (--db FILE keeps it). For a SCENARIO file (.json), its own sends and arrivals
+are the load, run on its clock and workers; --messages N (or --actor) replaces them with N
+messages sent at the start.
+
+Prints, per actor and per queue: throughput, latency p50/p95/p99/max, the wait in the queue next
+to the run time, retries and dead letters (engine-clock times from the journal, so every process
+counts); then where the wall time went, step by step: claim, start, each middleware hook (by
+middleware and hook), the actor, journal rows, ack, commit, the rest of the worker loop, and
+idle time; and a "what limits me" line naming the bottleneck with its figures. --out writes the
+same as JSON (format "rehearsal-profile", version 1; see README "Profiling").
+
+Actors run on the worker's event loop (as with \`worker --in-process\`), so their time can be
+measured. With --processes N on the real clock, N - 1 more \`rehearsal worker\` processes share
+the load: the throughput is end to end over all of them, the step breakdown is this process's
+only. Ctrl+C stops the load and still reports what was measured (exit 130).`,
+  positionals: [
+    {
+      name: 'TARGET',
+      description: 'an actor module (.ts or .js) or a scenario file (.json)',
+      required: true,
+    },
+  ],
+  options: {
+    actor: {
+      type: 'string',
+      short: 'a',
+      metavar: 'NAME',
+      multiple: true,
+      description: 'send the load to this actor (repeatable; default every actor)',
+    },
+    messages: {
+      type: 'string',
+      short: 'n',
+      metavar: 'N',
+      description: "messages in the load (default 10000; a scenario's own load by default)",
+    },
+    args: {
+      type: 'string',
+      metavar: 'JSON',
+      description: 'positional arguments of every message, a JSON array (default [])',
+    },
+    threads: {
+      type: 'string',
+      short: 't',
+      metavar: 'N',
+      description: "worker threads per process (default 8; a scenario's workers by default)",
+    },
+    processes: {
+      type: 'string',
+      short: 'p',
+      metavar: 'N',
+      description: 'worker processes (default 1)',
+    },
+    clock: {
+      type: 'string',
+      metavar: 'real|virtual',
+      description: "the clock (default: real for a module, the scenario's own for a scenario)",
+    },
+    out: {
+      type: 'string',
+      metavar: 'FILE.json',
+      description: 'also write the profile as JSON (format rehearsal-profile, version 1)',
+    },
+    db: {
+      type: 'string',
+      metavar: 'FILE',
+      description: 'keep the run in this new database file (default: a temporary file, removed)',
+    },
+  },
+  examples: [
+    'rehearsal profile examples/metrics-middleware.ts --actor ping --messages 20000',
+    'rehearsal profile examples/send-email.ts --args \'["ada@example.com", "Hi"]\' --threads 32',
+    'rehearsal profile scenarios/mmc-utilization-0.80.json --out mmc.profile.json',
+    'rehearsal profile tasks.ts --processes 2 --out profile.json',
+  ],
+};
+
 /** A word that is surely the MODULE, not a queue name: a path or a script file name. */
 function looksLikeFile(word: string): boolean {
   return /[/\\]|\.[cm]?[jt]s$/.test(word);

@@ -33,7 +33,7 @@ export {
   type SqliteBrokerOptions,
 } from './broker/sqlite-broker.ts';
 export type { Clock, Timer } from './clock/clock.ts';
-export { RealClock } from './clock/real-clock.ts';
+export { monotonicMs, RealClock } from './clock/real-clock.ts';
 export { VirtualClock, type RunOptions } from './clock/virtual-clock.ts';
 export {
   ActorNotFound,
@@ -109,6 +109,7 @@ export {
   type GetResultOptions,
 } from './results/results-middleware.ts';
 export { ResultError, ResultFailure, ResultMissing, ResultTimeout } from './results/errors.ts';
+export { sqliteFileError } from './db/sqlite-errors.ts';
 export { resultKey, type ResultBackend } from './results/result-backend.ts';
 export { SqliteResultBackend } from './results/sqlite-result-backend.ts';
 export {
@@ -195,3 +196,16 @@ export {
 } from './host/dispatch.ts';
 export { coerceError } from './host/coerce-error.ts';
 export { startServer, type RunningServer, type ServerOptions } from './host/ws-server.ts';
+export { Profiler, BROKER_STEPS, type AttemptTotals } from './profile/profiler.ts';
+export { SpanRecorder, type SpanTotals } from './profile/span-recorder.ts';
+export {
+  buildProfile,
+  type ProfileDocument,
+  type ProfileGroup,
+  type ProfileRun,
+  type ProfileStep,
+  type ProfileSummary,
+  type StepKind,
+} from './profile/report.ts';
+export { formatProfile } from './profile/format.ts';
+export { drain, type DrainOptions } from './profile/drain.ts';

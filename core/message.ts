@@ -158,7 +158,7 @@ export function pyJsonStringify(value: unknown, where = 'value'): string {
   let text: string | undefined;
   try {
     assertJsonValue(value, where);
-    text = JSON.stringify(value, pyReplacer);
+    text = stringifyNonFinite(value);
   } catch (err) {
     if (err instanceof RehearsalError) throw err;
     throw new RehearsalError(
@@ -171,9 +171,18 @@ export function pyJsonStringify(value: unknown, where = 'value'): string {
     throw new RehearsalError('NOT_JSON_SERIALIZABLE', `${where} cannot be encoded as JSON`, {
       path: where,
     });
-  return text
-    .replace(NON_FINITE_TOKEN, '$1')
-    .replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * `JSON.stringify` with non-finite numbers as bare tokens. A replacer makes stringify several
+ * times slower, so it only runs when the plain text has a `null` (where a non-finite number
+ * would have gone).
+ */
+function stringifyNonFinite(value: unknown): string | undefined {
+  const plain = JSON.stringify(value);
+  if (plain === undefined || !plain.includes('null')) return plain;
+  return JSON.stringify(value, pyReplacer).replace(NON_FINITE_TOKEN, '$1');
 }
 
 /**
@@ -182,7 +191,7 @@ export function pyJsonStringify(value: unknown, where = 'value'): string {
  * the journal, which must never fail on an odd value (other values follow `JSON.stringify`).
  */
 export function jsonWithNonFinite(value: unknown): string {
-  return (JSON.stringify(value, pyReplacer) ?? 'null').replace(NON_FINITE_TOKEN, '$1');
+  return stringifyNonFinite(value) ?? 'null';
 }
 
 /**
@@ -190,11 +199,39 @@ export function jsonWithNonFinite(value: unknown): string {
  * plain objects), so nothing is silently dropped or turned into `{}`.
  * @throws RehearsalError `NOT_JSON_SERIALIZABLE` with the JSON path of the first bad value.
  */
-export function assertJsonValue(
-  value: unknown,
-  path = 'value',
-  seen: Set<object> = new Set(),
-): void {
+export function assertJsonValue(value: unknown, path = 'value'): void {
+  // The common case (plain data) is checked without building a path per value; anything the
+  // quick walk does not accept gets the full walk, which names the bad value or accepts it.
+  if (isPlainJson(value, 0)) return;
+  checkJsonValue(value, path, new Set());
+}
+
+/** True when `value` is certainly plain JSON data (false is "not sure": use the full check). */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return true;
+    case 'object': {
+      if (value === null) return true;
+      if (depth > 100) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      const o = value as Record<string, unknown>;
+      for (const k of Object.keys(o)) if (!isPlainJson(o[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function checkJsonValue(value: unknown, path: string, seen: Set<object>): void {
   switch (typeof value) {
     case 'string':
     case 'number':
@@ -210,7 +247,7 @@ export function assertJsonValue(
         );
       seen.add(value);
       if (Array.isArray(value)) {
-        value.forEach((v, i) => assertJsonValue(v, `${path}[${i}]`, seen));
+        value.forEach((v, i) => checkJsonValue(v, `${path}[${i}]`, seen));
       } else {
         const proto = Object.getPrototypeOf(value) as unknown;
         if (proto !== Object.prototype && proto !== null) {
@@ -221,7 +258,7 @@ export function assertJsonValue(
             { path, kind },
           );
         }
-        for (const [k, v] of Object.entries(value)) assertJsonValue(v, `${path}.${k}`, seen);
+        for (const [k, v] of Object.entries(value)) checkJsonValue(v, `${path}.${k}`, seen);
       }
       seen.delete(value);
       return;

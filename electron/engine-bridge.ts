@@ -2,14 +2,16 @@
  * Relays Engine API frames between one window and the engine: nothing but frame relay, every
  * decision about a frame is core's dispatcher (the same one the WebSocket server uses).
  *
- * 1. Frames are accepted only from this window's own page (its webContents, on the app's URL);
- *    anything else is dropped.
+ * 1. Frames are accepted only from this window's own top-level page (its webContents, its main
+ *    frame, on the app's URL) and only as plain JSON (security.ts `frameRelay`); anything else is
+ *    dropped. The dispatcher validates what is relayed against the zod frame schemas.
  * 2. Each page gets a fresh dispatch session, made when its navigation commits (before its
  *    scripts run), so a reload drops the old page's subscriptions; `hello` is sent first.
  */
 import { ipcMain, type BrowserWindow, type IpcMainEvent } from 'electron';
 import { helloFrame, openSession, type DispatchSession, type EngineHost } from '../core/index.ts';
 import { BridgeChannel } from './bridge-types.ts';
+import { frameRelay } from './security.ts';
 
 /** Connects `win` to `host`; returns the disconnector. */
 export function attachEngine(win: BrowserWindow, host: EngineHost, appUrl: string): () => void {
@@ -25,12 +27,8 @@ export function attachEngine(win: BrowserWindow, host: EngineHost, appUrl: strin
     });
     send(helloFrame());
   };
-  const onFrame = (event: IpcMainEvent, frame: unknown): void => {
-    if (event.sender !== contents) return;
-    const from = event.senderFrame?.url ?? '';
-    if (!from.startsWith(appUrl.split('?')[0]!.split('#')[0]!)) return;
-    void session?.receive(frame);
-  };
+  const relay = frameRelay(contents, appUrl, (frame) => void session?.receive(frame));
+  const onFrame = (event: IpcMainEvent, frame: unknown): void => void relay(event, frame);
   fresh();
   contents.on('did-navigate', fresh);
   ipcMain.on(BridgeChannel.toEngine, onFrame);

@@ -8,12 +8,14 @@
  * 3. One window, loading the built renderer (`dist/renderer/index.html`).
  * 4. Closing the last window quits the app (on every platform: there is no tray mode) after the
  *    engine has closed its database.
+ * 5. Security (Electron's checklist) lives in security.ts; window.ts and engine-bridge.ts apply it.
  */
 import { app, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EngineHost } from '../core/index.ts';
 import { attachEngine } from './engine-bridge.ts';
+import { denyWebview, denyWindowOpen } from './security.ts';
 import { createMainWindow } from './window.ts';
 
 // Bundled by scripts/build-electron.js to dist-electron/electron/, two levels below the app root.
@@ -28,6 +30,14 @@ function dbFile(): string {
   const arg = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => a.endsWith('.db'));
   return arg ? path.resolve(arg) : path.join(app.getPath('userData'), 'rehearsal.db');
 }
+
+// Every renderer is sandboxed, and no webContents (not only the main window's) opens windows or
+// attaches a <webview> (security.ts).
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(denyWindowOpen);
+  contents.on('will-attach-webview', denyWebview);
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -2,7 +2,9 @@
  * Measures the app as a user feels it, in headless Chromium: `npx tsx scripts/measure-ui.ts`.
  *
  * 1. First paint from `rehearsal serve` start: spawn the CLI, wait for the URL it prints, load it
- *    (in an already running browser, as a user's would be) and read first-contentful-paint.
+ *    (in a tab of an already running browser, as a user's would be) and read
+ *    first-contentful-paint as wall time. `npm run bench -- --only first_paint` takes the median
+ *    of several runs (bench/first-paint.ts).
  * 2. A 100 000-message run: time to show the Messages view, to jump to the middle of the list,
  *    to filter it by text, and the frame gaps while scrolling.
  * 3. Live: frame gaps while that scenario plays at 1000× and events stream in.
@@ -56,6 +58,8 @@ async function frameGaps(
 
 try {
   // ---- 1. first paint from serve start ----
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const spawnedAt = Date.now();
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
@@ -79,23 +83,20 @@ try {
     });
   });
   const tUrl = performance.now();
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(url);
-  const fcp = await page.evaluate(
-    () =>
-      new Promise<number>((done) => {
-        const e = performance.getEntriesByName('first-contentful-paint')[0];
-        if (e) return done(e.startTime);
-        new PerformanceObserver((l) => done(l.getEntries()[0]!.startTime)).observe({
-          type: 'paint',
-          buffered: true,
-        });
-      }),
-  );
+  await page.goto(url, { waitUntil: 'commit' });
+  const paint = (await page.evaluate(`new Promise((done) => {
+    const seen = () => performance.getEntriesByName('first-contentful-paint')[0];
+    const e = seen();
+    if (e) return done({ origin: performance.timeOrigin, fcp: e.startTime });
+    new PerformanceObserver(() => {
+      const x = seen();
+      if (x) done({ origin: performance.timeOrigin, fcp: x.startTime });
+    }).observe({ type: 'paint', buffered: true });
+  })`)) as { origin: number; fcp: number };
   await page.locator('[data-testid="run-title"]', { hasText: 'Retries' }).waitFor();
   const tReady = performance.now();
   console.log(
-    `first paint: serve start → URL printed ${Math.round(tUrl - t0)} ms; page first-contentful-paint ${Math.round(fcp)} ms after navigation; serve start → first paint ≈ ${Math.round(tUrl - t0 + fcp)} ms; run on screen ${Math.round(tReady - t0)} ms`,
+    `first paint: serve start → URL printed ${Math.round(tUrl - t0)} ms; page first-contentful-paint ${Math.round(paint.fcp)} ms after navigation; serve start → first paint ${Math.round(paint.origin + paint.fcp - spawnedAt)} ms; run on screen ${Math.round(tReady - t0)} ms`,
   );
   await page.close();
   child.kill('SIGINT');

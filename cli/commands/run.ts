@@ -149,7 +149,7 @@ export async function runRun(o: RunArgs, io: Io): Promise<number> {
  * problem, each `file: path: message`.
  * @throws CliError `SCENARIO_INVALID`; RehearsalError `SCENARIO_NOT_FOUND`, `SCENARIO_NOT_JSON`.
  */
-function loadChecked(file: string): Scenario {
+export function loadChecked(file: string): Scenario {
   try {
     return loadScenario(file);
   } catch (err) {

@@ -172,8 +172,9 @@ export function emitBeforeHooks<K extends HookName>(
   broker: Broker,
   hook: K,
   args: HookArgs<K>,
+  list: readonly Middleware[] = broker.middleware,
 ): void {
-  for (const m of broker.middleware) {
+  for (const m of list) {
     try {
       (m[hook] as unknown as (b: Broker, ...a: HookArgs<K>) => void).call(m, broker, ...args);
     } catch (err) {
@@ -193,8 +194,8 @@ export function emitAfterHooks<K extends HookName>(
   broker: Broker,
   hook: K,
   args: HookArgs<K>,
+  list: readonly Middleware[] = broker.middleware,
 ): void {
-  const list = broker.middleware;
   for (let i = list.length - 1; i >= 0; i--) {
     const m = list[i]!;
     try {

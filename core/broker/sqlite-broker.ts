@@ -21,7 +21,7 @@ import { Journal } from '../journal/journal.ts';
 import { silentLogger, type Logger } from '../logging.ts';
 import { copyMessage, decodeMessage, encodeMessage, type Message } from '../message.ts';
 import { defaultMiddleware } from '../middleware/default-middleware.ts';
-import type { HookArgs, HookName, Middleware } from '../middleware/middleware.ts';
+import { Middleware, type HookArgs, type HookName } from '../middleware/middleware.ts';
 import { SystemRng, type Rng } from '../random/rng.ts';
 import { RealClock } from '../clock/real-clock.ts';
 import {
@@ -36,6 +36,7 @@ import {
 import { MessageProxy } from './message-proxy.ts';
 import { takeFresh } from '../fresh-messages.ts';
 import { assertQueueName, canonicalQueueName, delayQueueName } from './queue-names.ts';
+import { checkWireOptions } from './wire-options.ts';
 import { SqliteResultBackend } from '../results/sqlite-result-backend.ts';
 import { SqliteRateLimiterBackend } from '../rate-limits/sqlite-backend.ts';
 
@@ -81,6 +82,7 @@ export class SqliteBroker implements Broker {
   private readonly virtualRun: boolean;
   private queueCache: { at: number; names: string[]; paused: Set<string> } | null = null;
   private limits: SqliteRateLimiterBackend | null = null;
+  private readonly hookLists = new Map<HookName, readonly Middleware[]>();
 
   constructor(opts: SqliteBrokerOptions) {
     this.clock = opts.clock ?? new RealClock();
@@ -141,6 +143,7 @@ export class SqliteBroker implements Broker {
       this.mw.splice(where.before ? i : i + 1, 0, m);
     } else this.mw.push(m);
     this.recomputeAccepted();
+    this.hookLists.clear();
     for (const a of this.actorMap.values()) {
       m.beforeDeclareActor(this, a);
       m.afterDeclareActor(this, a);
@@ -251,7 +254,9 @@ export class SqliteBroker implements Broker {
     this.emitBefore('beforeEnqueue', stored, delay);
     const body = encodeMessage(stored);
     const first = takeFresh(message);
-    this.store.write(() => {
+    // Validated and encoded above, so only the database itself can fail in here: join an
+    // enclosing batch without a savepoint (a failure dooms the batch, see writeJoined).
+    this.store.writeJoined(() => {
       this.store.messages.insert({
         message_id: stored.messageId,
         queue: canonical,
@@ -314,11 +319,11 @@ export class SqliteBroker implements Broker {
   claim(owner: string, queue: string, limit: number, leaseMs: number): MessageProxy[] {
     if (limit <= 0) return [];
     const now = this.clock.now();
-    return this.store.write(() => {
+    return this.store.writeJoined(() => {
       const out: MessageProxy[] = [];
       // Undecodable rows are dead-lettered, not returned: claim again for their places, so that
       // fewer than `limit` still means the queue ran dry (the worker stops looking otherwise).
-      for (let want = limit; want > 0; ) {
+      for (let want = limit; want > 0;) {
         const rows = this.store.messages.claim(queue, now, owner, now + leaseMs, want);
         for (const row of rows) {
           const p = this.rowToProxy(row, owner);
@@ -335,8 +340,13 @@ export class SqliteBroker implements Broker {
     let message: Message;
     try {
       message = decodeMessage(row.body);
+      // A body written by hand may name a queue no send could, or carry options of the wrong
+      // type: either would fail in the middle of recording the outcome (wire-options.ts).
+      assertQueueName(canonicalQueueName(message.queueName));
+      checkWireOptions(message.options);
     } catch (err) {
-      const e = err instanceof DecodeError ? err : new DecodeError(String(err));
+      const e =
+        err instanceof DecodeError ? err : new DecodeError((err as Error).message ?? String(err));
       this.logger.log({
         level: 'CRITICAL',
         logger: 'dramatiq.worker.ConsumerThread',
@@ -373,7 +383,7 @@ export class SqliteBroker implements Broker {
     p.attempt = p.delivery.previousAttempts + 1;
     p.worker = worker;
     p.thread = thread;
-    this.store.write(() => {
+    this.store.writeJoined(() => {
       this.store.messages.setAttempts(p.delivery.rowId, p.attempt);
       this.journal.append({
         kind: 'started',
@@ -418,7 +428,7 @@ export class SqliteBroker implements Broker {
 
   ack(p: MessageProxy): void {
     this.emitBefore('beforeAck', p);
-    const ok = this.store.write(() => {
+    const ok = this.store.writeJoined(() => {
       const done = this.store.messages.ack(p.delivery.rowId, p.delivery.owner);
       if (done) this.journal.append({ kind: 'acked', ...this.deliveryFields(p) });
       return done;
@@ -429,7 +439,7 @@ export class SqliteBroker implements Broker {
 
   nack(p: MessageProxy): void {
     this.emitBefore('beforeNack', p);
-    const ok = this.store.write(() => {
+    const ok = this.store.writeJoined(() => {
       const done = this.store.messages.nack(
         p.delivery.rowId,
         p.delivery.owner,
@@ -528,7 +538,9 @@ export class SqliteBroker implements Broker {
     let best: number | null = null;
     for (const q of queues) {
       const t = this.store.messages.nextDue(q, now);
-      if (t !== null && (best === null || t < best)) best = t;
+      // A row written with a text ready_at ('' sorts after every number in SQLite) is never
+      // claimable: as a due time it would wake the worker at once, forever.
+      if (typeof t === 'number' && t > now && (best === null || t < best)) best = t;
     }
     return best;
   }
@@ -672,11 +684,25 @@ export class SqliteBroker implements Broker {
   }
 
   emitBefore<K extends HookName>(hook: K, ...args: HookArgs<K>): void {
-    emitBeforeHooks(this, hook, args);
+    emitBeforeHooks(this, hook, args, this.withHook(hook));
   }
 
   emitAfter<K extends HookName>(hook: K, ...args: HookArgs<K>): void {
-    emitAfterHooks(this, hook, args);
+    emitAfterHooks(this, hook, args, this.withHook(hook));
+  }
+
+  /**
+   * The middleware that implement `hook`, in list order: most hooks are no-ops on most
+   * middleware, and a message passes about ten hooks. Rebuilt when the list changes.
+   */
+  private withHook(hook: HookName): readonly Middleware[] {
+    let list = this.hookLists.get(hook);
+    if (!list) {
+      const base = Middleware.prototype[hook];
+      list = this.mw.filter((m) => m[hook] !== base);
+      this.hookLists.set(hook, list);
+    }
+    return list;
   }
 }
 

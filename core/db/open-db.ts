@@ -3,14 +3,25 @@
  *
  * Contract:
  * 1. A file is either new (created and migrated), a Rehearsal database (migrated forward), or
- *    refused with a coded error naming the file and what to do — never modified when refused.
+ *    refused with a coded error naming the file and what to do — never modified when refused:
+ *    not SQLite, not Rehearsal's, a newer schema, damaged or truncated, read-only, on a full or
+ *    failing disk (sqlite-errors.ts).
  * 2. Pragmas: WAL (files only), synchronous=NORMAL, busy_timeout, foreign keys on.
  * 3. No module-level handle: every caller owns the `Database` it opened.
  */
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import Database from 'better-sqlite3';
 import { RehearsalError } from '../errors.ts';
 import { assertNotNewer, migrate } from './migrate.ts';
+import { readOnlyError, sqliteFileError } from './sqlite-errors.ts';
 import { APPLICATION_ID } from './migrations/index.ts';
 import type { Db } from './types.ts';
 
@@ -24,10 +35,18 @@ export type OpenDbOptions = {
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
+/** Why a file cannot be written, by errno. */
+const WRITE_DENIED: Readonly<Record<string, string>> = {
+  EACCES: 'no write permission',
+  EPERM: 'writing is not permitted: an immutable file?',
+  EROFS: 'it is on a read-only file system',
+};
+
 /**
  * Opens (and creates or migrates) a database file, or `:memory:`.
- * @throws RehearsalError `DB_NOT_SQLITE`, `DB_NOT_REHEARSAL`, `DB_NEWER_SCHEMA`, `DB_OPEN_FAILED`,
- *   `DB_NOT_FOUND` (readonly) — each naming the file.
+ * @throws RehearsalError `DB_NOT_SQLITE`, `DB_NOT_REHEARSAL`, `DB_NEWER_SCHEMA`, `DB_CORRUPT`
+ *   (damaged or truncated), `DB_READ_ONLY`, `DB_FULL`, `DB_IO_ERROR` (sqlite-errors.ts),
+ *   `DB_OPEN_FAILED`, `DB_NOT_FOUND` (readonly) — each naming the file and what to do.
  */
 export function openDb(file: string, opts: OpenDbOptions = {}): Db {
   const memory = file === ':memory:';
@@ -39,10 +58,13 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
       fileMustExist: opts.readonly === true,
     });
   } catch (err) {
-    throw new RehearsalError(
-      'DB_OPEN_FAILED',
-      `cannot open database ${file}: ${(err as Error).message}`,
-      { file },
+    throw (
+      sqliteFileError(err, file) ??
+      new RehearsalError(
+        'DB_OPEN_FAILED',
+        `cannot open database ${file}: ${(err as Error).message}`,
+        { file },
+      )
     );
   }
   try {
@@ -63,10 +85,13 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
   } catch (err) {
     db.close();
     if (err instanceof RehearsalError) throw err;
-    throw new RehearsalError(
-      'DB_OPEN_FAILED',
-      `cannot open database ${file}: ${(err as Error).message}`,
-      { file },
+    throw (
+      sqliteFileError(err, file) ??
+      new RehearsalError(
+        'DB_OPEN_FAILED',
+        `cannot open database ${file}: ${(err as Error).message}`,
+        { file },
+      )
     );
   }
 }
@@ -80,6 +105,15 @@ function checkHeader(file: string, readonly: boolean): void {
         { file },
       );
     return;
+  }
+  // SQLite would fall back to reading and fail at the first write, maybe halfway through a command.
+  if (!readonly) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      throw readOnlyError(file, WRITE_DENIED[code] ?? `not writable: ${code}`);
+    }
   }
   if (statSync(file).size === 0) return;
   const fd = openSync(file, 'r');
@@ -109,6 +143,9 @@ function checkIdentity(db: Db, file: string): void {
       }
     ).n;
   } catch (err) {
+    // A damaged file is DB_CORRUPT; a disk that fails to read is not the file's fault.
+    const known = sqliteFileError(err, file);
+    if (known) throw known;
     throw new RehearsalError(
       'DB_NOT_SQLITE',
       `${file} cannot be read as a SQLite database (${(err as Error).message}); it may be damaged or truncated — restore it from a copy or start a new file`,

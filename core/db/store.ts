@@ -4,9 +4,12 @@
  * Contract:
  * 1. `write(fn)` runs `fn` in one short `BEGIN IMMEDIATE` transaction; nested calls join the outer
  *    transaction (as savepoints), so a caller can group several state changes into one commit.
+ *    `writeJoined` nests without a savepoint; if it throws, the enclosing write rolls back whole.
  * 2. Everything outside core/db/ reaches SQLite only through this object.
  */
+import { RehearsalError } from '../errors.ts';
 import { openDb, type OpenDbOptions } from './open-db.ts';
+import { sqliteFileError } from './sqlite-errors.ts';
 import { checkpointStatements, type CheckpointStatements } from './statements/checkpoints.ts';
 import { journalStatements, type JournalStatements } from './statements/journal.ts';
 import { messageStatements, type MessageStatements } from './statements/messages.ts';
@@ -14,6 +17,16 @@ import { rateLimitStatements, type RateLimitStatements } from './statements/rate
 import { resultStatements, type ResultStatements } from './statements/results.ts';
 import type Database from 'better-sqlite3';
 import type { Db } from './types.ts';
+
+/** The error an outer write fails with when a nested write failed and someone caught it. */
+function abortedBy(cause: unknown, file: string): RehearsalError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new RehearsalError(
+    'WRITE_ABORTED',
+    `a change to ${file} was rolled back as a whole because part of it failed: ${why}`,
+    { file },
+  );
+}
 
 export class SqliteStore {
   readonly file: string;
@@ -33,6 +46,10 @@ export class SqliteStore {
     rollbackTo: Database.Statement;
   };
   private held = false;
+  /** Nesting of `write` calls now running (0: none). */
+  private depth = 0;
+  /** The error of a nested write that failed inside the running outer write (see joinWrite). */
+  private doomed: unknown = null;
   private readonly rollbackListeners = new Set<() => void>();
 
   /** Opens `file` (see `openDb` for the errors). */
@@ -57,22 +74,51 @@ export class SqliteStore {
   /** Runs `fn` atomically (contract item 1) and returns its value. */
   write<T>(fn: () => T): T {
     // Hand-rolled instead of `db.transaction(fn)`: building that wrapper on every call costs more
-    // than the statements it wraps.
-    const nested = this.db.inTransaction;
-    (nested ? this.tx.savepoint : this.tx.begin).run();
+    // than the statements it wraps. The outermost write is its own transaction (or a savepoint
+    // inside a held group commit); a nested one is a savepoint.
+    const outer = this.depth === 0;
+    const savepoint = !outer || this.db.inTransaction;
+    const doomedBefore = this.doomed;
+    (savepoint ? this.tx.savepoint : this.tx.begin).run();
+    this.depth++;
     try {
       const result = fn();
-      (nested ? this.tx.release : this.tx.commit).run();
+      if (outer && this.doomed !== null) throw abortedBy(this.doomed, this.file);
+      (savepoint ? this.tx.release : this.tx.commit).run();
       return result;
     } catch (err) {
       if (this.db.inTransaction) {
-        if (nested) {
+        if (savepoint) {
           this.tx.rollbackTo.run();
           this.tx.release.run();
         } else this.tx.rollback.run();
       }
+      // What failed inside this savepoint is undone with it.
+      this.doomed = outer ? null : doomedBefore;
       for (const l of this.rollbackListeners) l();
+      // A full disk, a read-only or damaged file: a coded error naming the file (sqlite-errors.ts).
+      throw (outer && sqliteFileError(err, this.file)) || err;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * `write` for the engine's own hot paths (claim, start, ack): nested in another write it joins
+   * it without a savepoint (two statements saved per call). If it throws, the enclosing write is
+   * doomed: it rolls back even when a caller in between catches the error, so a failed change
+   * never leaves half its rows.
+   */
+  writeJoined<T>(fn: () => T): T {
+    if (this.depth === 0) return this.write(fn);
+    this.depth++;
+    try {
+      return fn();
+    } catch (err) {
+      this.doomed ??= err;
       throw err;
+    } finally {
+      this.depth--;
     }
   }
 

@@ -16,6 +16,7 @@ import { group as makeGroup, type GroupChild } from '../composition/group.ts';
 import { pipeline as makePipeline } from '../composition/pipeline.ts';
 import { closest, RehearsalError } from '../errors.ts';
 import type { Message } from '../message.ts';
+import { FIRST_MANUAL_SEQ_META } from '../sim/fork.ts';
 import type { MethodResult, ParamsOut } from './api/methods.ts';
 import type { RunSession } from './run-session.ts';
 
@@ -38,11 +39,22 @@ export function writable(run: RunSession): SqliteBroker {
   return run.broker;
 }
 
-/** Marks a hand-made change (contract item 3) and returns the broker. */
-function manual(run: RunSession): SqliteBroker {
+/**
+ * Makes a hand-made change (contract item 3): marks the first seq it can affect, runs `change`,
+ * and, once the change went through, stores that seq with a scenario run, so that a fork made
+ * later from the file alone (openRun, `rehearsal fork`) knows it too. A refused change writes
+ * nothing.
+ */
+function manual<T>(run: RunSession, change: () => T): T {
   const broker = writable(run);
+  const first = run.firstManualSeq === null;
   run.firstManualSeq ??= broker.journal.lastSeq() + 1;
-  return broker;
+  const out = change();
+  if (first && run.mode === 'scenario') {
+    const seq = String(run.firstManualSeq);
+    broker.store.write(() => broker.store.messages.setMeta(FIRST_MANUAL_SEQ_META, seq));
+  }
+  return out;
 }
 
 function actorOf(broker: SqliteBroker, name: string): Actor {
@@ -70,12 +82,13 @@ function build(broker: SqliteBroker, step: Step): Message {
 export function enqueue(run: RunSession, p: ParamsOut<'enqueue'>): MethodResult<'enqueue'> {
   const broker = writable(run);
   const m = build(broker, p);
-  manual(run);
-  const sent = broker.enqueue(m, {
-    delayMs: p.delayMs ?? null,
-    reason: 'send',
-    label: p.label ?? null,
-  });
+  const sent = manual(run, () =>
+    broker.enqueue(m, {
+      delayMs: p.delayMs ?? null,
+      reason: 'send',
+      label: p.label ?? null,
+    }),
+  );
   return { messageId: sent.messageId };
 }
 
@@ -89,8 +102,7 @@ export function sendPipeline(
     p.steps.map((s) => build(broker, s)),
     { broker },
   );
-  manual(run);
-  pipe.run({ delayMs: p.delayMs ?? null, label: p.label ?? null });
+  manual(run, () => pipe.run({ delayMs: p.delayMs ?? null, label: p.label ?? null }));
   return { messageIds: pipe.messages.map((m) => m.messageId) };
 }
 
@@ -118,8 +130,7 @@ export function sendGroup(run: RunSession, p: ParamsOut<'sendGroup'>): MethodRes
   });
   const done = p.onComplete ? build(broker, p.onComplete) : null;
   if (done) g.addCompletionCallback(done);
-  manual(run);
-  g.run({ delayMs: p.delayMs ?? null, label: p.label ?? null });
+  manual(run, () => g.run({ delayMs: p.delayMs ?? null, label: p.label ?? null }));
   return { children: ids, onCompleteId: done?.messageId ?? null };
 }
 
@@ -146,8 +157,8 @@ export function requeueDead(
       );
     ids = found.map((d) => d.id);
   }
-  manual(run);
-  return { requeued: broker.requeueDead(ids, p.all ? (p.queue ?? null) : null) };
+  const requeued = manual(run, () => broker.requeueDead(ids, p.all ? (p.queue ?? null) : null));
+  return { requeued };
 }
 
 function declaredQueue(broker: SqliteBroker, queue: string): string {
@@ -171,8 +182,7 @@ export function purgeQueue(
 ): MethodResult<'queue.purge'> {
   const broker = writable(run);
   const queue = declaredQueue(broker, p.queue);
-  manual(run);
-  return { purged: broker.flush(queue) };
+  return { purged: manual(run, () => broker.flush(queue)) };
 }
 
 /** `queue.pause` / `queue.resume`. */
@@ -183,8 +193,7 @@ export function setQueuePaused(
 ): { queue: string; paused: boolean } {
   const broker = writable(run);
   const q = declaredQueue(broker, queue);
-  manual(run);
-  broker.setQueuePaused(q, paused);
+  manual(run, () => broker.setQueuePaused(q, paused));
   return { queue: q, paused: broker.isQueuePaused(q) };
 }
 
@@ -206,16 +215,18 @@ export function workerCommand(
   writable(run);
   if (what === 'start') {
     if (!run.workersStarted) {
-      manual(run);
-      for (const w of run.workers) w.start();
-      run.workersStarted = true;
+      manual(run, () => {
+        for (const w of run.workers) w.start();
+        run.workersStarted = true;
+      });
     }
   } else {
-    manual(run);
-    for (const w of run.workers) {
-      if (what === 'pause') w.pause();
-      else w.resume();
-    }
+    manual(run, () => {
+      for (const w of run.workers) {
+        if (what === 'pause') w.pause();
+        else w.resume();
+      }
+    });
   }
   return workerState(run);
 }

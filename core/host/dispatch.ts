@@ -11,8 +11,10 @@
  *    engine bug: `INTERNAL`); every error leaves as `{code, message, details}` via `coerceError`
  *    (RehearsalError → its code, zod → `BAD_REQUEST`, anything else → `INTERNAL`, no stack).
  * 3. Subscriptions belong to their session: `subscribe` answers {subscriptionId, runId} and then
- *    sends the events in `events` frames, batched per microtask (at most 1000 per frame), in seq
- *    order; `close()` ends them all.
+ *    sends the events in `events` frames (at most 1000 per frame), in seq order; `close()` ends
+ *    them all. Events are batched per microtask, or over the session's `batchEvents` window: the
+ *    WebSocket server waits one display frame, so a run played fast sends a few large frames
+ *    instead of hundreds of one-event frames a second, each a task for the browser.
  * 4. With `rateLimit`, a session answers frames beyond `perSecond` (token bucket, burst =
  *    `perSecond`) with `RATE_LIMITED` and does not run them.
  */
@@ -38,6 +40,11 @@ export type SessionOptions = {
   rateLimit?: { perSecond: number; now: () => number };
   /** Called with unexpected errors (the wire only gets `INTERNAL`). */
   onInternalError?: (err: unknown) => void;
+  /**
+   * Runs `flush` when the events buffered since the last frame should go out (contract item 3);
+   * default: in a microtask.
+   */
+  batchEvents?: (flush: () => void) => void;
 };
 
 /** One connection's dispatcher. */
@@ -223,7 +230,7 @@ export function openSession(
         entry.buffer.push(e);
         if (entry.queued) return;
         entry.queued = true;
-        queueMicrotask(() => flush(id));
+        (opts.batchEvents ?? queueMicrotask)(() => flush(id));
       },
       current === null ? {} : { runId: current },
     );

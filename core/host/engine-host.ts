@@ -487,6 +487,7 @@ export class EngineHost implements EngineApi {
       fork: (p) => this.exclusive(() => this.fork(p)),
       info: () => this.info(),
       queues: () => queries.queues(this.run),
+      actors: () => queries.actors(this.run),
       messages: (p) => queries.messages(this.run, p),
       message: (p) => queries.message(this.run, p),
       result: (p) => queries.result(this.run, p),

@@ -5,6 +5,7 @@
  * An empty run (no database opened yet) answers with empty lists, and with `MESSAGE_NOT_FOUND` or
  * `SEQ_OUT_OF_RANGE` where one thing is asked for.
  */
+import { optionSpec } from '../actor-options.ts';
 import { canonicalQueueName } from '../broker/queue-names.ts';
 import { RehearsalError } from '../errors.ts';
 import { emptyWorld, queueStates } from '../journal/world-state.ts';
@@ -18,6 +19,72 @@ import type { RunSession } from './run-session.ts';
 /** `queues`: per-queue counts now. */
 export function queues(run: RunSession): MethodResult<'queues'> {
   return { queues: run.broker?.stats() ?? [] };
+}
+
+/** Options as JSON: functions (`retry_when`, `throws` classes) become `"<name>"`, Infinity null. */
+function jsonOptions(options: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(options, (_k, v: unknown) =>
+      typeof v === 'function' ? `<${(v as { name?: string }).name || 'function'}>` : v,
+    ),
+  ) as Record<string, unknown>;
+}
+
+/** The `middleware` section of the run's scenario, live or stored with the run; else null. */
+function scenarioMiddleware(run: RunSession): Record<string, unknown> | null {
+  if (run.scenarioData) return run.scenarioData.middleware as Record<string, unknown>;
+  const stored = run.broker?.store.messages.getMeta('scenario');
+  if (stored === undefined) return null;
+  try {
+    const m = (JSON.parse(stored) as { middleware?: unknown }).middleware;
+    return m !== null && typeof m === 'object' ? (m as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `actors`: every actor of the run by name, with its effective options. The actors this process
+ * declared are read live (a fork may have changed their options mid-run); the others (a stored
+ * run, actors of other processes) from the database's actor table. Defaults come from this
+ * broker's middleware and, for a scenario run (live or stored, whose broker here is the default
+ * stack), from the scenario's `middleware` section, without the options of disabled middleware.
+ */
+export function actors(run: RunSession): MethodResult<'actors'> {
+  const broker = run.broker;
+  if (!broker) return { actors: [] };
+  const defaults: Record<string, unknown> = {};
+  for (const m of broker.middleware) Object.assign(defaults, jsonOptions(m.optionDefaults()));
+  const settings = scenarioMiddleware(run);
+  if (settings) {
+    for (const [k, v] of Object.entries(settings)) if (optionSpec(k)) defaults[k] = v;
+    const off = new Set(Array.isArray(settings.disable) ? (settings.disable as unknown[]) : []);
+    for (const k of Object.keys(defaults))
+      if (off.has(optionSpec(k)?.owner ?? '')) delete defaults[k];
+  }
+  const byName = new Map<
+    string,
+    { queue: string; priority: number; declared: Record<string, unknown> }
+  >();
+  for (const k of broker.knownActors())
+    byName.set(k.name, { queue: k.queue, priority: k.priority, declared: k.options });
+  for (const a of broker.actors)
+    byName.set(a.actorName, {
+      queue: a.queueName,
+      priority: a.priority,
+      declared: jsonOptions(a.options),
+    });
+  return {
+    actors: [...byName.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, x]) => ({
+        name,
+        queue: x.queue,
+        priority: x.priority,
+        options: { ...defaults, ...x.declared },
+        declared: x.declared,
+      })),
+  };
 }
 
 /** `messages`: a filtered page of the run's messages, live and finished. */

@@ -15,6 +15,12 @@
  *    too slowly (more than 32 MiB unsent) is disconnected (1013) and resumes from its last seq.
  * 5. Every HTTP answer carries a strict CSP (`default-src 'self'`, WebSocket only to this port),
  *    `nosniff`, `no-referrer` (the token is in the URL) and `frame-ancestors 'none'`.
+ * 6. Caching: the page itself is `no-store` (it is the token's door); the built assets under
+ *    `/assets/` carry a content hash in their names, so the browser keeps them for a year
+ *    (`immutable`) and a reload or a second run's page costs no asset request; anything else is
+ *    `no-cache`.
+ * 7. A subscription's events gather for up to 16 ms of wall time before they are sent (dispatch.ts
+ *    item 3), so a fast run costs the page a frame per display frame, not one per event.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -63,6 +69,8 @@ export type RunningServer = {
 
 const LOOPBACK = '127.0.0.1';
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+/** Wall ms the events of a subscription gather before they are sent (one display frame). */
+const EVENTS_FRAME_MS = 16;
 
 /** Constant-time token comparison (hashing first, so lengths do not leak either). */
 function tokenMatches(given: string | null, token: string): boolean {
@@ -172,7 +180,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return reply(426, 'text/plain; charset=utf-8', 'use a WebSocket\n', { Upgrade: 'websocket' });
     const file = readStatic(rendererDir, url.pathname);
     if (!file) return reply(404, 'text/plain; charset=utf-8', 'not found\n');
-    return reply(200, file.type, file.body);
+    return reply(200, file.type, file.body, {
+      'Cache-Control': url.pathname.startsWith('/assets/')
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
+    });
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
@@ -209,6 +221,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     };
     const session = openSession(api, send, {
       rateLimit: { perSecond, now: () => wall.now() },
+      batchEvents: (flush) => void wall.setTimer(EVENTS_FRAME_MS, flush, { background: true }),
       onInternalError: (err) =>
         logger.log({
           level: 'ERROR',

@@ -19,6 +19,10 @@ export class AgeLimit extends Middleware {
     this.maxAgeMs = opts.maxAgeMs ?? null;
   }
 
+  override optionDefaults(): Readonly<Record<string, unknown>> {
+    return { max_age: this.maxAgeMs };
+  }
+
   override beforeProcessMessage(broker: Broker, p: MessageProxy): void {
     const actor = broker.getActor(p.actorName);
     const maxAge = resolveOption('max_age', p.options, actor?.options ?? {}, this.maxAgeMs);

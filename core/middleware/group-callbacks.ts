@@ -7,6 +7,7 @@
  */
 import type { Broker } from '../broker/broker.ts';
 import type { MessageProxy } from '../broker/message-proxy.ts';
+import { assertQueueName, canonicalQueueName } from '../broker/queue-names.ts';
 import { fromMessageData } from '../message.ts';
 import { Barrier } from '../rate-limits/rate-limiter.ts';
 import { Middleware, type ProcessOutcome } from './middleware.ts';
@@ -31,6 +32,13 @@ export class GroupCallbacks extends Middleware {
     const uuid = p.options.group_completion_uuid;
     const callbacks = p.options.group_completion_callbacks;
     if (typeof uuid !== 'string' || !Array.isArray(callbacks)) return;
+    // Checked before anything is written: a callback that is not a message (or names a queue no
+    // send could) fails on its own, without taking the worker's batch down with it.
+    const messages = callbacks.map((data) => {
+      const m = fromMessageData(data);
+      assertQueueName(canonicalQueueName(m.queueName));
+      return m;
+    });
     broker.batch(() => {
       const barrier = new Barrier(uuid, {
         ttlMs: this.barrierTtlMs,
@@ -46,8 +54,8 @@ export class GroupCallbacks extends Middleware {
         attempt: p.attempt || null,
       });
       const label = groupCompletionLabel(p.label);
-      for (const data of callbacks) {
-        broker.enqueue(fromMessageData(data), {
+      for (const message of messages) {
+        broker.enqueue(message, {
           reason: 'group_completed',
           parentId: p.messageId,
           label,

@@ -9,7 +9,8 @@
  * 2. An exception from a before hook escapes only if it is a `MiddlewareError` (such as
  *    `SkipMessage`); any other is logged CRITICAL and the remaining hooks still run. Exceptions
  *    from after hooks are always logged CRITICAL and swallowed.
- * 3. `actorOptions` lists the actor option wire names this middleware accepts.
+ * 3. `actorOptions` lists the actor option wire names this middleware accepts; `optionDefaults()`
+ *    gives the value each of them takes when neither the message nor the actor sets it.
  */
 import type { Actor } from '../actor.ts';
 import type { Broker } from '../broker/broker.ts';
@@ -39,6 +40,15 @@ export abstract class Middleware {
   /** The middleware's name in logs and errors (its class name). */
   get name(): string {
     return this.constructor.name;
+  }
+
+  /**
+   * The default of each actor option this middleware owns, by wire name: the value used when
+   * neither the message nor the actor sets it (contract item 3); `null` means none (no limit).
+   * The Engine API's `actors` query reports them as the actor's effective options. Default: none.
+   */
+  optionDefaults(): Readonly<Record<string, unknown>> {
+    return {};
   }
 
   /** Before an actor is registered on the broker. */

@@ -8,6 +8,7 @@
  */
 import type { Broker } from '../broker/broker.ts';
 import type { MessageProxy } from '../broker/message-proxy.ts';
+import { assertQueueName, canonicalQueueName } from '../broker/queue-names.ts';
 import { fromMessageData } from '../message.ts';
 import { Middleware, type ProcessOutcome } from './middleware.ts';
 
@@ -26,7 +27,9 @@ export class Pipelines extends Middleware {
     if (!outcome.ok || p.failed) return;
     const target = p.options.pipe_target;
     if (!target) return;
+    // Checked before anything is written (a hand-written `pipe_target` may be anything).
     const next = fromMessageData(target);
+    assertQueueName(canonicalQueueName(next.queueName));
     const actor = broker.getActor(p.actorName);
     const ignore = Boolean(next.options.pipe_ignore) || Boolean(actor?.options.pipe_ignore);
     const message = ignore ? next : { ...next, args: [...next.args, outcome.result ?? null] };

@@ -59,6 +59,14 @@ export class Retries extends Middleware {
     this.retryWhen = opts.retryWhen ?? null;
   }
 
+  override optionDefaults(): Readonly<Record<string, unknown>> {
+    return {
+      max_retries: this.maxRetries,
+      min_backoff: this.minBackoffMs,
+      max_backoff: this.maxBackoffMs,
+    };
+  }
+
   override afterProcessMessage(broker: Broker, p: MessageProxy, outcome: ProcessOutcome): void {
     if (outcome.ok) return;
     const err = outcome.exception;

@@ -19,6 +19,10 @@ export class ShutdownNotifications extends Middleware {
     this.notifyShutdown = opts.notifyShutdown ?? false;
   }
 
+  override optionDefaults(): Readonly<Record<string, unknown>> {
+    return { notify_shutdown: this.notifyShutdown };
+  }
+
   override beforeProcessMessage(broker: Broker, p: MessageProxy): void {
     const actor = broker.getActor(p.actorName);
     if (resolveOption('notify_shutdown', p.options, actor?.options ?? {}, this.notifyShutdown))

@@ -31,6 +31,10 @@ export class TimeLimit extends Middleware {
     this.intervalMs = opts.intervalMs ?? 1000;
   }
 
+  override optionDefaults(): Readonly<Record<string, unknown>> {
+    return { time_limit: Number.isFinite(this.timeLimitMs) ? this.timeLimitMs : null };
+  }
+
   override beforeProcessMessage(broker: Broker, p: MessageProxy): void {
     const actor = broker.getActor(p.actorName);
     const limit = resolveOption('time_limit', p.options, actor?.options ?? {}, this.timeLimitMs);

@@ -44,6 +44,10 @@ export class Results extends Middleware {
     this.resultTtlMs = opts.resultTtlMs ?? 600_000;
   }
 
+  override optionDefaults(): Readonly<Record<string, unknown>> {
+    return { store_results: this.storeResults, result_ttl: this.resultTtlMs };
+  }
+
   /** The backend in use for `broker` (the given one, or the broker's own). */
   backendFor(broker: Broker): ResultBackend {
     return this.backend ?? broker.resultBackend();

@@ -10,7 +10,7 @@
  * 3. `diffRuns` compares two runs by message (label, else message id): fate, attempts; and by
  *    totals: dead letters, makespan, latency percentiles.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { SqliteBroker } from '../broker/sqlite-broker.ts';
 import { closest, RehearsalError } from '../errors.ts';
 import { toExportLine } from '../journal/journal-event.ts';
@@ -26,7 +26,15 @@ export type RunInfo = {
   clock: 'virtual' | 'real';
   lastSeq: number;
   forkOf?: { run: string; atSeq: number; sets: string[] };
+  /** The first event a hand-made change (enqueue, pause… in the app) could affect. */
+  firstManualSeq?: number;
 };
+
+/**
+ * Meta key of a run changed by hand: the first seq the change could affect. Forks re-run the
+ * scenario only, so they must branch off before it (written by core/host/commands.ts).
+ */
+export const FIRST_MANUAL_SEQ_META = 'first_manual_seq';
 
 /** Reads a run's scenario and seed. @throws RehearsalError `RUN_NOT_FOUND`, `NOT_A_RUN`. */
 export function readRun(file: string): RunInfo {
@@ -46,12 +54,14 @@ export function readRun(file: string): RunInfo {
         { file },
       );
     const fork = b.store.messages.getMeta('fork_of');
+    const manual = b.store.messages.getMeta(FIRST_MANUAL_SEQ_META);
     return {
       scenario: parseScenario(JSON.parse(text), `${file} (stored scenario)`),
       seed: Number(b.store.messages.getMeta('seed') ?? '0'),
       clock: (b.store.messages.getMeta('clock') ?? 'virtual') as 'virtual' | 'real',
       lastSeq: b.journal.lastSeq(),
       ...(fork ? { forkOf: JSON.parse(fork) as RunInfo['forkOf'] & object } : {}),
+      ...(manual !== undefined ? { firstManualSeq: Number(manual) } : {}),
     };
   } finally {
     b.close();
@@ -147,6 +157,9 @@ type Target =
 const FORKABLE =
   'actors.<name>.options.<option>, actors.<name>.behavior.<field>…, workers[<i>].threads';
 
+/** Keys that reach an object's prototype: never a scenario field, always refused. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 function resolveTarget(s: Scenario, path: string): Target {
   const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.');
   const fail = (why: string): never => {
@@ -156,6 +169,9 @@ function resolveTarget(s: Scenario, path: string): Target {
       { path },
     );
   };
+  // `behavior.__proto__.x=1` would otherwise write to Object.prototype (applySets walks the path).
+  const bad = parts.find((p) => PROTOTYPE_KEYS.has(p));
+  if (bad !== undefined) fail(`"${bad}" is not a scenario field`);
   if (parts[0] === 'actors') {
     const name = parts[1] ?? '';
     const actor = s.actors.find((a) => a.name === name);
@@ -205,9 +221,11 @@ export function applySets(s: Scenario, sets: ForkSet[]): Scenario {
 }
 
 /**
- * Runs a what-if fork of `runDb` (contract item 2).
- * @throws RehearsalError `SEQ_OUT_OF_RANGE`, `FORK_PATH_UNKNOWN`, `FORK_SET_INVALID`,
- *   `SCENARIO_INVALID` (a value of the wrong type), `FORK_DIVERGED_EARLY` (should not happen).
+ * Runs a what-if fork of `runDb` (contract item 2). Everything is checked before `intoDb` is
+ * created, and a fork that fails after that removes `intoDb` again.
+ * @throws RehearsalError `SEQ_OUT_OF_RANGE`, `FORK_AFTER_MANUAL_CHANGE` (the run was changed by
+ *   hand at or before `atSeq`), `FORK_PATH_UNKNOWN`, `FORK_SET_INVALID`, `SCENARIO_INVALID` (a
+ *   value of the wrong type), `FORK_DIVERGED_EARLY` (should not happen).
  */
 export async function forkRun(
   runDb: string,
@@ -221,8 +239,33 @@ export async function forkRun(
       { seq: opts.atSeq, last: info.lastSeq },
     );
   }
+  if (info.firstManualSeq !== undefined && opts.atSeq >= info.firstManualSeq)
+    throw new RehearsalError(
+      'FORK_AFTER_MANUAL_CHANGE',
+      `${runDb} was changed by hand from event ${info.firstManualSeq} on (enqueue, pause, purge…), which a fork cannot replay; fork at an event before ${info.firstManualSeq}`,
+      { atSeq: opts.atSeq, firstManualSeq: info.firstManualSeq },
+    );
   const sets = opts.sets.map((x) => (typeof x === 'string' ? parseSet(x) : x));
   const changed = applySets(info.scenario, sets);
+  const existed = existsSync(opts.intoDb);
+  try {
+    return await forkInto(runDb, info, changed, sets, opts);
+  } catch (err) {
+    // No half-written fork is left behind (a file that was already there is not ours to remove).
+    if (!existed)
+      for (const suffix of ['', '-wal', '-shm', '-journal'])
+        rmSync(`${opts.intoDb}${suffix}`, { force: true });
+    throw err;
+  }
+}
+
+async function forkInto(
+  runDb: string,
+  info: RunInfo,
+  changed: Scenario,
+  sets: ForkSet[],
+  opts: { atSeq: number; intoDb: string },
+): Promise<{ sharedEvents: number; events: number }> {
   const sim = new Simulation(info.scenario, { db: opts.intoDb, seed: info.seed, source: runDb });
   let applied = false;
   const apply = (): void => {

@@ -5,8 +5,19 @@
  * 1. Every object is strict: an unknown key is an error (with a "did you mean" from the loader).
  * 2. Defaults are the spec's: seed 0, virtual clock, one worker (all queues, 8 threads, 1
  *    process), until idle.
+ * 3. Sizes that cost memory when a run starts are bounded: at most 1024 threads and 64 processes
+ *    per worker, 1,000,000 arrivals per arrival entry.
  */
 import { z } from 'zod';
+
+/**
+ * Upper bounds of sizes that cost memory up front (contract item 3): a worker allocates its thread
+ * slots and a burst schedules all its sends when the run starts, so `threads: 1e9` in a hostile
+ * file would exhaust the engine's memory instead of being reported.
+ */
+export const MAX_THREADS = 1024;
+export const MAX_PROCESSES = 64;
+export const MAX_ARRIVALS = 1_000_000;
 
 const nonNegInt = z
   .number()
@@ -222,7 +233,11 @@ export const ArrivalSchema = z
     actor: z.string().min(1),
     process: z.enum(['poisson', 'uniform', 'burst']),
     rate: positive.optional(),
-    count: z.number().int().positive('expected a positive integer'),
+    count: z
+      .number()
+      .int()
+      .positive('expected a positive integer')
+      .max(MAX_ARRIVALS, `expected at most ${MAX_ARRIVALS} arrivals per entry`),
     at: nonNeg.optional(),
     args: z.array(json).optional(),
     kwargs: z.record(z.string(), json).optional(),
@@ -240,8 +255,18 @@ export const ArrivalSchema = z
 
 export const WorkerSchema = z.strictObject({
   queues: z.array(z.string().min(1)).optional(),
-  threads: z.number().int().positive('expected a positive integer').default(8),
-  processes: z.number().int().positive('expected a positive integer').default(1),
+  threads: z
+    .number()
+    .int()
+    .positive('expected a positive integer')
+    .max(MAX_THREADS, `expected at most ${MAX_THREADS} threads per worker process`)
+    .default(8),
+  processes: z
+    .number()
+    .int()
+    .positive('expected a positive integer')
+    .max(MAX_PROCESSES, `expected at most ${MAX_PROCESSES} processes per worker`)
+    .default(1),
 });
 
 export const MiddlewareSettingsSchema = z.strictObject({

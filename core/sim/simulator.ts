@@ -24,6 +24,7 @@ import { silentLogger, type Logger } from '../logging.ts';
 import type { Message } from '../message.ts';
 import { defaultMiddleware } from '../middleware/default-middleware.ts';
 import { SeededRng } from '../random/rng.ts';
+import type { ActorRunner } from '../worker/runner.ts';
 import { Worker } from '../worker/worker.ts';
 import { behaviourFunction } from './behaviour.ts';
 import { exponential } from './distributions.ts';
@@ -42,6 +43,10 @@ export type SimulationOptions = {
   onProgress?: (tMs: number) => void;
   /** Where the scenario came from (stored with the run). */
   source?: string;
+  /** The broker the workers use, made from the run's broker (profiling wraps it); default itself. */
+  workerBroker?: (broker: Broker) => Broker;
+  /** Where each worker runs actor code (profiling wraps it); default in process. */
+  runner?: () => ActorRunner;
 };
 
 /** What a finished run reports. */
@@ -84,10 +89,14 @@ export class Simulation {
   private pendingSends = 0;
   private arrivalCounters = new Map<number, number>();
   private started = false;
+  private readonly workerBroker: ((broker: Broker) => Broker) | null;
+  private readonly runner: (() => ActorRunner) | null;
 
   constructor(scenario: Scenario, opts: SimulationOptions) {
     this.scenario = scenario;
     this.seed = opts.seed ?? scenario.seed;
+    this.workerBroker = opts.workerBroker ?? null;
+    this.runner = opts.runner ?? null;
     const kind = opts.clock ?? scenario.clock;
     this.clock = kind === 'virtual' ? new VirtualClock(SIM_START_MS) : new RealClock();
     const rng = new SeededRng(this.seed);
@@ -275,12 +284,14 @@ export class Simulation {
     s.messages.forEach((m) => this.schedule(m.at ?? 0, () => this.send(m, 'send')));
     s.arrivals.forEach((a, i) => this.scheduleArrivals(a, i));
     let index = 0;
+    const broker = this.workerBroker ? this.workerBroker(this.broker) : this.broker;
     for (const w of s.workers) {
       for (let p = 0; p < w.processes; p++) {
-        const worker = new Worker(this.broker, {
+        const worker = new Worker(broker, {
           threads: w.threads,
           index: index++,
           ...(w.queues ? { queues: w.queues } : {}),
+          ...(this.runner ? { runner: this.runner() } : {}),
         });
         this.workers.push(worker);
       }

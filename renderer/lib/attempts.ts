@@ -51,6 +51,18 @@ export function retryOptionsOf(options: Record<string, unknown> | undefined): Re
   return out;
 }
 
+/**
+ * The retry options a message follows: its own options where it has the key (Dramatiq's
+ * `present` rule), else its actor's effective options (the engine's `actors` query), else none
+ * (then min_backoff is inferred from the delays).
+ */
+export function retryOptionsFor(
+  messageOptions: Record<string, unknown> | undefined,
+  actorOptions: Record<string, unknown> | undefined,
+): RetryOptions {
+  return retryOptionsOf({ ...actorOptions, ...messageOptions });
+}
+
 /** Every retry of a history, for inferring min_backoff. */
 export function retryFacts(history: readonly JournalEventWire[]): RetryFact[] {
   const facts: RetryFact[] = [];

@@ -5,9 +5,10 @@
  *   unless that exceeds the cap M = min(max_backoff, 7 days): then delay is drawn in [M/2, M).
  *
  * The journal records the delay and the retry count; min_backoff comes from the message's
- * options when it was sent with one. Otherwise it is the actor's option, which the journal does
- * not carry, so it is inferred: the round value consistent with every retry of the message (each
- * retry r with delay d bounds it to (d / 2^(r+1), d / 2^r]). Inferred values say so.
+ * options when it was sent with one, else from the actor's effective options (the engine's
+ * `actors` query, `retryOptionsFor`). Only when neither is known (an engine that cannot say) is
+ * it inferred: the round value consistent with every retry of the message (each retry r with
+ * delay d bounds it to (d / 2^(r+1), d / 2^r]). Inferred values say so.
  */
 
 /** Dramatiq's defaults, ms. */

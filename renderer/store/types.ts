@@ -17,6 +17,7 @@ export type ClockState = MethodResult<'clock.runUntil'>;
 export type MessageStatus = MethodResult<'messages'>['items'][number]['status'];
 export type MessageSummary = MethodResult<'messages'>['items'][number];
 export type MessageDetail = MethodResult<'message'>;
+export type ActorInfo = MethodResult<'actors'>['actors'][number];
 
 /** The views of the main area, in navigation order. */
 export const VIEWS = [
@@ -104,6 +105,11 @@ export type MessagesSlice = {
   selectedId: string | null;
   /** Actor name → queue, from every `enqueued` event seen. */
   actors: Readonly<Record<string, string>>;
+  /**
+   * Actor name → queue, priority and effective options (the engine's `actors` query): loaded
+   * with the run, and again when an actor it does not list shows up in the journal.
+   */
+  actorInfo: Readonly<Record<string, ActorInfo>>;
   /** Bumped by every batch that touched a message, so lists refetch. */
   touched: number;
 };

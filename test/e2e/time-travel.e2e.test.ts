@@ -24,9 +24,11 @@ describe.runIf(e2eEnabled())(
         async () => /retry_scheduled/.test(await app.teaching()),
         'the retry explained',
       );
+      // The actor's real max_retries and min_backoff (the `actors` query), not inferred ones.
       expect(await app.teaching()).toMatch(
-        /Retries scheduled retry 1 in 1\.07 s: 1 s × 2⁰ × jitter 1\.07/,
+        /Retries scheduled retry 1 of 5 in 1\.07 s: 1 s × 2⁰ × jitter 1\.07\./,
       );
+      expect(await app.teaching()).not.toContain('inferred');
       expect(await app.position()).toMatch(/^#4 \/ \d+/);
     });
 
@@ -38,6 +40,13 @@ describe.runIf(e2eEnabled())(
       await app.show('messages');
       await app.selectFirstMessage();
       expect(await app.detail().innerText()).toContain('succeeded');
+      // The actor's effective options, its own and the defaults, with its real min_backoff in
+      // every retry's formula.
+      const options = app.detail().locator('[data-testid="actor-options"]');
+      await options.waitFor();
+      expect(await options.innerText()).toMatch(/min_backoff\s+1000 \(1 s\)/);
+      expect(await options.innerText()).toMatch(/time_limit\s+600000 \(10 m 0 s\)\s*default/);
+      expect(await app.detail().innerText()).toContain('1 s × 2² × jitter');
       // Scrub with the keyboard: start, then 10 events forward.
       await app.scrubToStartThenForward(12);
       await app.waitFor(

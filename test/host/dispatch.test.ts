@@ -194,6 +194,39 @@ describe('dispatch sessions', () => {
     s.close();
   });
 
+  it('gathers the events of a batching window into one frame (the WebSocket server waits 16 ms)', async () => {
+    let emit: (e: EngineEvent) => void = () => undefined;
+    const api: EngineApi = {
+      call: (async () => ({ runId: 'run.db' })) as EngineApi['call'],
+      subscribe(_from, onEvent) {
+        emit = onEvent;
+        return () => undefined;
+      },
+    };
+    const windows: (() => void)[] = [];
+    const sent: ServerFrame[] = [];
+    const s = openSession(api, (f) => sent.push(f), {
+      batchEvents: (flush) => windows.push(flush),
+    });
+    await s.receive({ type: 'subscribe', id: 1, fromSeq: 0 });
+    // Events appended over several turns of the event loop, as a played run appends them.
+    for (let seq = 1; seq <= 5; seq++) {
+      emit(event(seq));
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(sent).toHaveLength(1); // only the subscribe response so far
+    expect(windows).toHaveLength(1);
+    windows[0]!();
+    expect(sent[1]).toEqual({
+      type: 'events',
+      subscriptionId: 1,
+      events: [1, 2, 3, 4, 5].map(event),
+    });
+    emit(event(6));
+    expect(windows).toHaveLength(2);
+    s.close();
+  });
+
   it('ends every subscription when the session closes', async () => {
     const api = fakeApi(() => ({ runId: null }));
     const { s } = session(api);

@@ -391,6 +391,42 @@ export function engineApiContract(name: string, open: (db: string) => Promise<Co
       late.stop();
     });
 
+    it('lists the actors with their queue and effective options, live and in a stored run', async () => {
+      const { api } = await start();
+      expect(await api.call('actors')).toEqual({ actors: [] });
+      const original = await api.call('loadScenario', { name: GALLERY });
+      const expected = {
+        name: ACTOR,
+        queue: 'default',
+        priority: 0,
+        // The scenario's own options, as declared.
+        declared: { max_retries: 5, min_backoff: 1000, max_backoff: 60000 },
+        // Those over the default middleware's defaults (null: no age limit).
+        options: {
+          max_retries: 5,
+          min_backoff: 1000,
+          max_backoff: 60000,
+          time_limit: 600000,
+          max_age: null,
+          notify_shutdown: false,
+          result_ttl: 600000,
+        },
+      };
+      const live = await api.call('actors');
+      expect(live.actors).toHaveLength(1);
+      expect(live.actors[0]).toMatchObject(expected);
+      await api.call('clock.runUntil', { idle: true });
+      const fork = await api.call('fork', { atSeq: 2, sets: [] });
+      await api.call('openRun', { runId: fork.runId });
+      await api.call('openRun', { runId: original.runId });
+      expect((await api.call('info')).mode).toBe('inspect');
+      const stored = await api.call('actors');
+      expect(stored.actors).toHaveLength(1);
+      expect(stored.actors[0]).toMatchObject(expected);
+      const bad = await rejection(api.call('actors', { name: ACTOR } as never));
+      expect(bad.code).toBe('BAD_REQUEST');
+    });
+
     it('forks the run with a changed setting into a new run that can be opened', async () => {
       const { api } = await start();
       const original = await api.call('loadScenario', { name: GALLERY });

@@ -155,4 +155,18 @@ describe('the local server', () => {
       expect((await get(s.port, path)).status, path).toBe(404);
     expect((await get(s.port, '/', { Host: 'evil.example' })).status).toBe(421);
   });
+
+  it('lets the browser keep the hashed assets for good, but never the page with the token', async () => {
+    const dir = join(tempDir(), 'renderer');
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>app</title>');
+    writeFileSync(join(dir, 'assets', 'index-Bx1y2z.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'robots.txt'), 'User-agent: *');
+    const s = await serve({ rendererDir: dir });
+    expect((await get(s.port, `/?token=${s.token}`)).headers['cache-control']).toBe('no-store');
+    expect((await get(s.port, '/assets/index-Bx1y2z.js')).headers['cache-control']).toBe(
+      'public, max-age=31536000, immutable',
+    );
+    expect((await get(s.port, '/robots.txt')).headers['cache-control']).toBe('no-cache');
+  });
 });

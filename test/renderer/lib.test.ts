@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEventWire } from '../../core/host/api/index.ts';
-import { buildAttempts } from '../../renderer/lib/attempts.ts';
+import { buildAttempts, retryOptionsFor } from '../../renderer/lib/attempts.ts';
 import { explainBackoff, inferMinBackoff } from '../../renderer/lib/backoff.ts';
 import { explainEvent } from '../../renderer/lib/explain.ts';
 import { formatDuration, formatRunTime } from '../../renderer/lib/format.ts';
@@ -73,6 +73,30 @@ describe('explaining retries with the backoff formula', () => {
       'attempt 3 failed with ConnectionError; Retries scheduled retry 3 of 5 in 5.68 s: 1 s × 2² × jitter 1.42 (min_backoff inferred).',
     );
     expect(x.rule.name).toBe('Retries');
+  });
+
+  it("uses the actor's real min_backoff from the engine instead of inferring it, unless the message has its own", () => {
+    const actor = { max_retries: 5, min_backoff: 1000, max_backoff: 60_000, time_limit: 600_000 };
+    const e = RETRIES[11]!;
+    const x = explainEvent(e, { history: RETRIES, options: { ...actor } });
+    expect(x.text).toBe(
+      'attempt 3 failed with ConnectionError; Retries scheduled retry 3 of 5 in 5.68 s: 1 s × 2² × jitter 1.42.',
+    );
+    expect(retryOptionsFor({ retries: 2 }, actor)).toEqual({
+      minBackoffMs: 1000,
+      maxBackoffMs: 60_000,
+      maxRetries: 5,
+    });
+    expect(retryOptionsFor({ min_backoff: 500, max_retries: 1 }, actor)).toMatchObject({
+      minBackoffMs: 500,
+      maxRetries: 1,
+    });
+    const attempts = buildAttempts(RETRIES, retryOptionsFor({}, actor), 10_293);
+    expect(attempts[2]!.retry).toMatchObject({
+      minBackoffMs: 1000,
+      inferred: false,
+      maxRetries: 5,
+    });
   });
 
   it('builds the attempt waterfall: running, backoff, waiting', () => {

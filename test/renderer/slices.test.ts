@@ -65,6 +65,22 @@ describe('the app store on a real engine', () => {
     await until(store, (st) => st.clock.idle);
   });
 
+  it("loads the run's actors with their effective options, and the new run's on a switch", async () => {
+    const { store } = await started('retries-with-backoff');
+    await until(store, (s) => 'call_external_api' in s.messages.actorInfo);
+    expect(store.getState().messages.actorInfo.call_external_api).toMatchObject({
+      queue: 'default',
+      options: { max_retries: 5, min_backoff: 1000, max_backoff: 60_000, time_limit: 600_000 },
+    });
+    await store.getState().actions.loadScenario({ name: 'delayed-reminders' });
+    await until(
+      store,
+      (s) =>
+        Object.keys(s.messages.actorInfo).length > 0 &&
+        !('call_external_api' in s.messages.actorInfo),
+    );
+  });
+
   it('time travels to an event, steps back and forward, and returns live', async () => {
     const { store } = await started('retries-with-backoff');
     const a = store.getState().actions;

@@ -34,6 +34,7 @@ export {
   type RunChangedEvent,
 } from './events.ts';
 export {
+  ActorInfoSchema,
   ClockStateSchema,
   GroupChildSchema,
   InfoSchema,

@@ -64,6 +64,20 @@ export const QueueCountsSchema = z.object({
   paused: z.boolean(),
 });
 
+/**
+ * One actor of the run with the options that apply to its messages: `options` are the effective
+ * ones (the actor's own over its middleware's defaults; `null` = none, e.g. no `max_age`), by wire
+ * name, with functions shown as `"<name>"`; `declared` are the ones the actor sets itself. A
+ * message's own options still win over both (Dramatiq's per-option precedence).
+ */
+export const ActorInfoSchema = z.object({
+  name: z.string(),
+  queue: z.string(),
+  priority: z.number(),
+  options: Options,
+  declared: Options,
+});
+
 /** The workers of the current run. */
 export const WorkerStateSchema = z.object({
   /** Worker processes (a scenario may declare several). */
@@ -373,6 +387,13 @@ export const methods = {
     summary: 'Per-queue counts now.',
     params: Nothing,
     result: z.object({ queues: z.array(QueueCountsSchema) }),
+  },
+  actors: {
+    kind: 'query',
+    summary:
+      'The actors of the run: queue, priority and effective options (the actor’s own over the middleware defaults), by name.',
+    params: Nothing,
+    result: z.object({ actors: z.array(ActorInfoSchema) }),
   },
   messages: {
     kind: 'query',

@@ -14,7 +14,12 @@ export function EnqueueForm() {
   const a = useActions();
   const draft = useAppStore((s) => s.ui.draft);
   const actorMap = useAppStore((s) => s.messages.actors);
-  const actors = Object.entries(actorMap).sort();
+  const actorInfo = useAppStore((s) => s.messages.actorInfo);
+  // Actors the engine lists, plus any the journal has named (their queue from the journal).
+  const actors = Object.entries({
+    ...Object.fromEntries(Object.values(actorInfo).map((x) => [x.name, x.queue])),
+    ...actorMap,
+  }).sort();
   const mode = useAppStore((s) => s.clock.info?.mode ?? 'empty');
   const travelling = useAppStore((s) => s.timeTravel.cursor !== null);
   const [d, setD] = useState<EnqueueDraft>(draft);
@@ -51,6 +56,14 @@ export function EnqueueForm() {
   const writable = (mode === 'scenario' || mode === 'module') && !travelling;
   const err = (k: keyof EnqueueDraft) => errors[k] ?? null;
   const queueOf = actors.find(([n]) => n === d.actor.trim())?.[1];
+  const chosen = actorInfo[d.actor.trim()];
+  /** The hint of an option field: what the chosen actor does when the field is left empty. */
+  const actorDefault = (option: string): string => {
+    if (!chosen) return "default: the actor's";
+    const v = chosen.options[option];
+    const shown = v === null ? (option === 'max_retries' ? 'forever' : 'none') : String(v);
+    return `default: ${chosen.name}'s (${shown})`;
+  };
 
   return (
     <div className="view view--enqueue">
@@ -134,7 +147,11 @@ export function EnqueueForm() {
             label="Priority"
             htmlFor="f-priority"
             error={err('priority')}
-            hint="broker_priority option"
+            hint={
+              chosen
+                ? `broker_priority; actor priority ${chosen.priority}`
+                : 'broker_priority option'
+            }
           >
             <input
               id="f-priority"
@@ -149,7 +166,7 @@ export function EnqueueForm() {
             label="max_retries"
             htmlFor="f-maxr"
             error={err('maxRetries')}
-            hint="default: the actor's (20)"
+            hint={actorDefault('max_retries')}
           >
             <input
               id="f-maxr"
@@ -164,7 +181,7 @@ export function EnqueueForm() {
             label="min_backoff (ms)"
             htmlFor="f-minb"
             error={err('minBackoffMs')}
-            hint="default: the actor's (15000)"
+            hint={actorDefault('min_backoff')}
           >
             <input
               id="f-minb"

@@ -6,10 +6,11 @@
 import { Button } from '../../ui/Button.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { useEngine } from '../../engine/engine-context.ts';
-import { buildAttempts, retryOptionsOf } from '../../lib/attempts.ts';
+import { buildAttempts, retryOptionsFor } from '../../lib/attempts.ts';
 import { formatRunTime, shortId } from '../../lib/format.ts';
 import { useQuery } from '../../lib/use-query.ts';
 import { useActions, useAppStore } from '../../store/use-app-store.ts';
+import { ActorOptions } from './ActorOptions.tsx';
 import { AttemptList } from './AttemptList.tsx';
 import { Waterfall } from './Waterfall.tsx';
 
@@ -29,6 +30,7 @@ function Detail({ id }: { id: string }) {
   const atSnapshot = useAppStore((s) => s.timeTravel.snapshot);
   const liveT = useAppStore((s) => s.clock.t);
   const mode = useAppStore((s) => s.clock.info?.mode);
+  const actorInfo = useAppStore((s) => s.messages.actorInfo);
   const q = useQuery(
     () => api.call('message', { messageId: id }),
     `${id}:${cursor === null ? touched : 'travel'}`,
@@ -65,7 +67,8 @@ function Detail({ id }: { id: string }) {
     (o, e) => (e.options ? { ...o, ...e.options } : o),
     {},
   );
-  const attempts = buildAttempts(history, retryOptionsOf(options), nowT);
+  const actor = actorInfo[m.actor];
+  const attempts = buildAttempts(history, retryOptionsFor(options, actor?.options), nowT);
   const writable = !travelling && (mode === 'scenario' || mode === 'module');
 
   return (
@@ -145,6 +148,7 @@ function Detail({ id }: { id: string }) {
       <pre className="code">{json({ args: m.args, kwargs: m.kwargs })}</pre>
       <h3>Options</h3>
       <pre className="code">{json(options)}</pre>
+      {actor ? <ActorOptions actor={actor} /> : null}
       {m.result !== undefined && !travelling ? (
         <>
           <h3>Result</h3>

@@ -47,21 +47,25 @@ function Explained({ event }: { event: JournalEventWire }) {
   const api = useEngine();
   const a = useActions();
   const id = event.messageId;
+  const actor = useAppStore((s) => (event.actor ? s.messages.actorInfo[event.actor] : undefined));
   const needsHistory = event.kind === 'retry_scheduled';
   const q = useQuery(
     () =>
       id && needsHistory ? api.call('message', { messageId: id }) : Promise.resolve(undefined),
     `${id}:${event.seq}`,
   );
+  // The message's own options over its actor's effective ones (Dramatiq's precedence).
   const ctx = q.data
     ? {
         history: q.data.history,
         options: q.data.history.reduce<Record<string, unknown>>(
           (o, e) => (e.options ? { ...o, ...e.options } : o),
-          {},
+          { ...actor?.options },
         ),
       }
-    : {};
+    : actor
+      ? { options: { ...actor.options } }
+      : {};
   const x = explainEvent(event, ctx);
   return (
     <div className="teach__body">

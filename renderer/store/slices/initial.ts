@@ -46,6 +46,7 @@ export const initialMessages = (): MessagesSlice => ({
   filter: { queue: '', actor: '', status: '', label: '', text: '' },
   selectedId: null,
   actors: {},
+  actorInfo: {},
   touched: 0,
 });
 

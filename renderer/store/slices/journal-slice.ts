@@ -10,6 +10,9 @@
  * 3. `run_changed` ends the subscription and starts over on the new run (item 1).
  * 4. The connection's status is mirrored into the connection slice; when it comes back, the
  *    store refreshes (the client itself resumes the event stream from the last seq).
+ * 5. The run's actors and their effective options (`actors`) load with the run, and again when
+ *    the journal names an actor they do not list (another process declared it). An engine that
+ *    cannot answer leaves them empty: the views fall back to what the journal says.
  */
 import {
   isRunChanged,
@@ -43,7 +46,7 @@ export function journalActions(
   ctx: SliceContext,
   connection: ConnectionSource | null,
 ): JournalActions {
-  const { api, set, get, schedule, call } = ctx;
+  const { api, set, get, schedule, call, attempt } = ctx;
   let pending: EngineEvent[] = [];
   let frameScheduled = false;
   let unsubscribe: (() => void) | null = null;
@@ -51,6 +54,11 @@ export function journalActions(
   let generation = 0;
   let refreshTimer: { cancel(): void } | null = null;
   let playPoll: { cancel(): void } | null = null;
+  /** The generation whose `actors` request is in flight (-1: none). */
+  let actorsLoadingGen = -1;
+  /** Actor names seen in the journal when `actors` was last asked (per run: item 5). */
+  let actorsAsked = new Set<string>();
+  let actorsAskedGen = -1;
 
   const flush = (): void => {
     frameScheduled = false;
@@ -98,6 +106,24 @@ export function journalActions(
     }));
   };
 
+  /** Loads the run's actors (item 5). */
+  const loadActors = async (): Promise<void> => {
+    const gen = generation;
+    if (actorsLoadingGen === gen) return;
+    actorsLoadingGen = gen;
+    if (actorsAskedGen !== gen) actorsAsked = new Set();
+    actorsAskedGen = gen;
+    for (const name of Object.keys(get().messages.actors)) actorsAsked.add(name);
+    try {
+      const r = await attempt('actors');
+      if (!r.ok || gen !== generation || stopped) return;
+      const byName = Object.fromEntries(r.value.actors.map((a) => [a.name, a]));
+      set((s) => ({ messages: { ...s.messages, actorInfo: byName } }));
+    } finally {
+      if (actorsLoadingGen === gen) actorsLoadingGen = -1;
+    }
+  };
+
   const refreshLive = async (): Promise<void> => {
     const [queues, info] = await Promise.all([call('queues'), call('info')]);
     if (stopped) return;
@@ -117,6 +143,10 @@ export function journalActions(
     }));
     sample();
     schedulePlayPoll();
+    const m = get().messages;
+    const unknown = (name: string): boolean =>
+      !(name in m.actorInfo) && !(actorsAskedGen === generation && actorsAsked.has(name));
+    if (Object.keys(m.actors).some(unknown)) void loadActors();
   };
 
   const scheduleRefresh = (): void => {
@@ -162,6 +192,7 @@ export function journalActions(
         : undefined;
     if (gen !== generation || stopped) return;
     if (page) set((s) => applyEvents(s, page.events));
+    void loadActors();
     unsubscribe = api.subscribe(
       get().journal.lastSeq,
       onEvent(gen),

@@ -99,17 +99,18 @@ describe('several worker processes on one database file', () => {
         index,
         threads: 1,
         runner: 'thread',
-        'worker-timeout-ms': 100,
+        'worker-timeout-ms': 20,
       }),
     );
     await allStarted(children);
-    const fans = e.broker.batch(() => Array.from({ length: 10 }, () => A.fanOut.send(5)));
-    // 10 fan-outs, each sending 5 `add` messages from inside a worker thread.
+    const fans = e.broker.batch(() => Array.from({ length: 30 }, () => A.fanOut.send(5)));
+    // 30 fan-outs, each sending 5 `add` messages from inside a worker thread: enough work that both
+    // processes (polling every 20 ms when idle) get some of it however fast the first one is.
     await until(
       () =>
         e.broker.pendingCount() === 0 &&
-        e.events().filter((x) => x.kind === 'acked' && x.actor === 'add').length === 50,
-      'the fan-outs and their 50 sends to be acked',
+        e.events().filter((x) => x.kind === 'acked' && x.actor === 'add').length === 150,
+      'the fan-outs and their 150 sends to be acked',
       { timeoutMs: 60_000, everyMs: 50 },
     );
     const codes = await stopAll(children);
@@ -120,7 +121,7 @@ describe('several worker processes on one database file', () => {
     for (const f of fans)
       expect(e.kinds(f.messageId)).toEqual(['enqueued', 'started', 'succeeded', 'acked']);
     const counts = countsByMessage(events.filter((x) => x.actor === 'add'));
-    expect(counts.size).toBe(50);
+    expect(counts.size).toBe(150);
     for (const c of counts.values())
       expect(c).toEqual({ enqueued: 1, started: 1, succeeded: 1, acked: 1 });
     expect(new Set(events.filter((x) => x.kind === 'started').map((x) => x.worker)).size).toBe(2);
