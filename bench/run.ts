@@ -26,6 +26,7 @@ import { engineE2e, engineEnqueueBatched, engineEnqueueSingle, type E2eWait } fr
 import { engineE2eMiddleware, engineGroup100, enginePipeline3 } from './composition.ts';
 import { bullmqE2e, redisMissing } from './bullmq.ts';
 import { erlangBench } from './erlang.ts';
+import { simBench } from './sim-1m.ts';
 import { formatScaling, scalingBench, type Scaling } from './scaling.ts';
 import { stateAtBench } from './time-travel.ts';
 import { storeApplyBench } from './store-apply.ts';
@@ -182,6 +183,7 @@ function parseFlags() {
     'state_at',
     'scaling',
     'erlang',
+    'sim_1m',
     'store_apply',
     'first_paint',
   ];
@@ -424,6 +426,36 @@ async function main(): Promise<void> {
         console.log(String(figures.first_paint_ms_note));
       }
     }
+  }
+
+  // 1 M messages through the simulator (issues 5 and 7), in a child process of its own.
+  if (!flags.only || flags.only.includes('sim_1m')) {
+    console.log(`  sim_1m (${flags.quick ? '100 k' : '1 M'} no-op messages in virtual time) …`);
+    try {
+      const f = await withTempDir((dir) => simBench(dir, flags.quick));
+      Object.assign(figures, f);
+      const k = flags.quick ? 'sim_100k' : 'sim_1m';
+      console.log(
+        `    ${String(f[`${k}_seconds`])} s, peak RSS ${String(f[`${k}_peak_rss_mb`])} MB (goals: 1 M in < 20 s, < 400 MB)`,
+      );
+    } catch (err) {
+      const note = `failed: ${err instanceof Error ? err.message : String(err)}`;
+      Object.assign(figures, {
+        sim_1m_seconds: null,
+        sim_1m_seconds_note: note,
+        sim_1m_peak_rss_mb: null,
+        sim_1m_peak_rss_mb_note: note,
+      });
+      console.log(`    ${note}`);
+    }
+  } else {
+    const note = `not run: --only ${flags.only.join(',')}`;
+    Object.assign(figures, {
+      sim_1m_seconds: null,
+      sim_1m_seconds_note: note,
+      sim_1m_peak_rss_mb: null,
+      sim_1m_peak_rss_mb_note: note,
+    });
   }
 
   // Erlang C at 1 M arrivals (issue 5): many minutes of simulation, so only when asked for.

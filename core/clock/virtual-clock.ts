@@ -8,9 +8,12 @@ type Entry = {
   fn: () => void;
   background: boolean;
   cancelled: boolean;
+  inHeap: boolean;
 };
 
 /** Options of `VirtualClock.run`. */
+const noop = (): void => undefined;
+
 export type RunOptions = {
   /** Stop before firing a timer due after this epoch ms; `now` is left at `untilMs`. */
   untilMs?: number;
@@ -38,6 +41,8 @@ export class VirtualClock implements Clock {
   private readonly heap: Entry[] = [];
   private counter = 0;
   private foreground = 0;
+  /** Cancelled entries still in the heap (they leave it when they reach the top, or compaction). */
+  private cancelledInHeap = 0;
 
   /** @param startMs the epoch ms the run starts at (default 1_767_225_600_000, 2026-01-01 UTC). */
   constructor(startMs = 1_767_225_600_000) {
@@ -58,6 +63,7 @@ export class VirtualClock implements Clock {
       fn,
       background: opts?.background === true,
       cancelled: false,
+      inHeap: true,
     };
     if (!entry.background) this.foreground++;
     this.push(entry);
@@ -65,7 +71,14 @@ export class VirtualClock implements Clock {
       cancel: () => {
         if (entry.cancelled) return;
         entry.cancelled = true;
+        // A cancelled timer can sit in the heap until its due time (a 10-minute time limit per
+        // message): drop what it holds on to, and compact when they are the majority.
+        entry.fn = noop;
         if (!entry.background) this.foreground--;
+        if (!entry.inHeap) return;
+        this.cancelledInHeap++;
+        if (this.cancelledInHeap > 1024 && this.cancelledInHeap * 2 > this.heap.length)
+          this.compact();
       },
     };
   }
@@ -166,6 +179,15 @@ export class VirtualClock implements Clock {
     while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
   }
 
+  /** Rebuilds the heap without cancelled entries (a sorted array is a valid heap). */
+  private compact(): void {
+    const live = this.heap.filter((e) => !e.cancelled);
+    live.sort((a, b) => a.due - b.due || a.order - b.order);
+    this.heap.length = 0;
+    for (const e of live) this.heap.push(e);
+    this.cancelledInHeap = 0;
+  }
+
   private less(a: Entry, b: Entry): boolean {
     return a.due < b.due || (a.due === b.due && a.order < b.order);
   }
@@ -185,6 +207,10 @@ export class VirtualClock implements Clock {
   private pop(): Entry | undefined {
     const h = this.heap;
     const top = h[0];
+    if (top) {
+      top.inHeap = false;
+      if (top.cancelled) this.cancelledInHeap--;
+    }
     const last = h.pop();
     if (h.length > 0 && last) {
       h[0] = last;
