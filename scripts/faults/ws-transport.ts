@@ -69,4 +69,17 @@ export class WsTransport implements Transport {
     this.setStatus('closed');
     this.ws?.close();
   }
+
+  /** Resolves once the transport is open. */
+  async opened(): Promise<void> {
+    if (this.status === 'open') return;
+    await new Promise<void>((resolve) => {
+      const off = this.onStatus((s) => {
+        if (s === 'open') {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
 }

@@ -7,7 +7,7 @@ import { NodeWsTransport } from './node-ws-transport.ts';
 
 async function connect(db: string) {
   const server = await startServer({ db });
-  const transport = new NodeWsTransport(server.wsUrl);
+  const transport = new NodeWsTransport(server.wsUrl, 20);
   const client = createEngineClient(transport, { timer: new RealClock(), timeoutMs: 10_000 });
   await transport.opened();
   return { server, transport, client };
