@@ -228,13 +228,16 @@ export class Worker {
   /** Claims what fits, starts what can run, and arranges the next wake-up. */
   private pump(): void {
     if (this.state !== 'running') return;
-    const out = { round: { claimed: 0, exhausted: false } };
+    const out = { round: { claimed: 0, exhausted: false }, arranged: false };
     if (!this.paused) {
       try {
-        // One transaction for the claims and the starts they allow.
+        // One transaction for the claims, the starts they allow and the next due time (read
+        // inside it: a read on its own costs a WAL snapshot of its own).
         this.broker.batch(() => {
           out.round = this.claimRound();
           this.dispatch();
+          this.arrangeWakeUp(out.round.claimed, out.round.exhausted);
+          out.arranged = true;
         });
       } catch (err) {
         // Another connection held the write lock past the busy timeout: try again next wake-up.
@@ -243,7 +246,7 @@ export class Worker {
         this.broker.clock.setTimer(this.idleDelayMs, () => this.schedulePump());
       }
     }
-    this.arrangeWakeUp(out.round.claimed, out.round.exhausted);
+    if (!out.arranged) this.arrangeWakeUp(out.round.claimed, out.round.exhausted);
     this.notifyIdle();
   }
 
@@ -393,11 +396,9 @@ export class Worker {
     const batch = this.finished;
     this.finished = [];
     let began = false;
-    // Set inside the transaction's closure (an object, so TypeScript sees the assignment).
-    const after: { round: { claimed: number; exhausted: boolean } | null } = { round: null };
     try {
       // One transaction per turn: the after hooks and acks of what finished, then the claims
-      // and starts that the freed slots allow (contract item 2).
+      // and starts that the freed slots allow and the next due time (contract item 2).
       this.broker.batch(() => {
         began = true;
         for (const f of batch) this.postProcess(f);
@@ -407,8 +408,9 @@ export class Worker {
           this.held.set(f.p.queueName, Math.max(0, (this.held.get(f.p.queueName) ?? 1) - 1));
         }
         if (this.state === 'running' && !this.paused) {
-          after.round = this.claimRound();
+          const round = this.claimRound();
           this.dispatch();
+          this.arrangeWakeUp(round.claimed, round.exhausted);
         }
       });
     } catch (err) {
@@ -419,7 +421,6 @@ export class Worker {
       this.scheduleFlush();
       return;
     }
-    if (after.round) this.arrangeWakeUp(after.round.claimed, after.round.exhausted);
     this.notifyIdle();
   }
 

@@ -4,6 +4,7 @@
  * Every statement here is one step of a state change; the broker runs them inside one short
  * IMMEDIATE transaction together with the journal row that records the change.
  */
+import type Database from 'better-sqlite3';
 import type { Db } from '../types.ts';
 
 /** Message row states. */
@@ -82,9 +83,22 @@ export function messageStatements(db: Db) {
   );
   // SELECT then UPDATE by id: an `UPDATE … WHERE id IN (SELECT … LIMIT n)` costs hundreds of µs
   // even on an empty table, while these two cost a few µs each (run inside one transaction).
-  const claimable = db.prepare<[string, number, number], ClaimedRow>(
-    'SELECT id, message_id, queue, actor, body, label, attempts, ready_at, state, lease_owner, lease_until FROM messages WHERE queue = ? AND state < 2 AND ready_at <= ? ORDER BY ready_at, id LIMIT ?',
-  );
+  // The LIMIT is written into the text, one statement per limit in use (a worker uses a few):
+  // with `LIMIT ?` this SQLite build re-plans the query on every call, ≈ 10 µs instead of ≈ 3.
+  const claimSql =
+    'SELECT id, message_id, queue, actor, body, label, attempts, ready_at, state, lease_owner, lease_until FROM messages WHERE queue = ? AND state < 2 AND ready_at <= ? ORDER BY ready_at, id LIMIT ';
+  const claimByLimit = new Map<number, Database.Statement<[string, number], ClaimedRow>>();
+  const claimable = (limit: number): Database.Statement<[string, number], ClaimedRow> => {
+    const n = Math.max(0, Math.floor(limit));
+    let stmt = claimByLimit.get(n);
+    if (!stmt) {
+      // A runaway set of limits would only cost memory: start over past 256 of them.
+      if (claimByLimit.size >= 256) claimByLimit.clear();
+      stmt = db.prepare<[string, number], ClaimedRow>(claimSql + String(n));
+      claimByLimit.set(n, stmt);
+    }
+    return stmt;
+  };
   const lease = db.prepare<[string, number, number]>(
     'UPDATE messages SET state = 2, lease_owner = ?, lease_until = ? WHERE id = ? AND state < 2',
   );
@@ -193,7 +207,7 @@ export function messageStatements(db: Db) {
       leaseUntil: number,
       limit: number,
     ): ClaimedRow[] => {
-      const rows = claimable.all(queue, nowMs, limit);
+      const rows = claimable(limit).all(queue, nowMs);
       const out: ClaimedRow[] = [];
       for (const r of rows) {
         if (lease.run(owner, leaseUntil, r.id).changes !== 1) continue;
