@@ -87,7 +87,7 @@ function startChild(file: string, threads: number, index: number): Child {
 }
 
 /** One cell of the e2e table. */
-async function e2eCell(
+export async function e2eCell(
   dir: string,
   n: number,
   processes: number,

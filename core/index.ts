@@ -179,6 +179,7 @@ export {
   readRun,
   replayRun,
   type ForkSet,
+  type ForkStep,
   type MessageFate,
   type ReplayResult,
   type RunDiff,

@@ -4,9 +4,9 @@
  *
  * Contract:
  * 1. Everything is checked before the fork's database is created: RUN is a run on the virtual
- *    clock, SEQ is in its journal (and, when RUN is itself a fork, not past its fork point), every
- *    --set names a path that can change and a value of the right type. Bad input is a coded
- *    error and writes nothing.
+ *    clock, SEQ is in its journal, every --set names a path that can change and a value of the
+ *    right type. Bad input is a coded error and writes nothing. When RUN is itself a fork, the new
+ *    fork keeps RUN's changes made at or before SEQ (they are part of the shared history).
  * 2. The fork goes into a new file (checks.ts); when it fails, or on Ctrl+C, that file is removed.
  */
 import {
@@ -48,10 +48,16 @@ export async function runFork(o: ForkArgs, io: Io): Promise<number> {
     off();
   }
   const changes = sets.map((s) => `${s.path}=${JSON.stringify(s.value)}`).join(', ');
+  const kept = (info.forkOf?.chain ?? []).filter((step) => step.atSeq <= o.at);
   await writeOut(
     io.stdout,
     [
       `Forked ${o.run} at event ${o.at} into ${o.out}: events 1..${r.sharedEvents} are shared, then ${changes}; ${r.events} events in all.`,
+      ...(kept.length > 0
+        ? [
+            `Kept from ${o.run}'s own history: ${kept.map((step) => `${step.sets.join(', ')} after event ${step.atSeq}`).join('; ')}.`,
+          ]
+        : []),
       '',
       `Compare: rehearsal diff ${shellWord(o.run)} ${shellWord(o.out)}`,
       '',
@@ -62,7 +68,7 @@ export async function runFork(o: ForkArgs, io: Io): Promise<number> {
 
 /**
  * Contract item 1, with messages that name the flags (core checks the same again).
- * @throws CliError `FORK_REAL_CLOCK`, `SEQ_OUT_OF_RANGE`, `FORK_OF_FORK`, `FORK_SET_INVALID`,
+ * @throws CliError `FORK_REAL_CLOCK`, `SEQ_OUT_OF_RANGE`, `FORK_SET_INVALID`,
  *   `FORK_PATH_UNKNOWN`, `FORK_VALUE_INVALID`.
  */
 function checkFork(o: ForkArgs, info: RunInfo): ForkSet[] {
@@ -84,22 +90,9 @@ function checkFork(o: ForkArgs, info: RunInfo): ForkSet[] {
       ],
     );
   }
-  const parent = info.forkOf;
-  if (parent && o.at > parent.atSeq) {
-    // core's forkRun re-runs the stored (original) scenario: this fork's own changes would be
-    // silently dropped after its fork point.
-    throw cliError(
-      'FORK_OF_FORK',
-      `${o.run} is itself a fork of ${parent.run} at event ${parent.atSeq}; forking it after that event is not supported yet, because its own changes (${parent.sets.join(', ')}) would be lost`,
-      { file: o.run, parent: parent.run, parentAt: parent.atSeq },
-      [
-        `fork at event ${parent.atSeq} or earlier, or fork ${parent.run} with every change at once: ${[...parent.sets, ...o.sets].map((x) => `--set ${x}`).join(' ')}`,
-      ],
-    );
-  }
   const sets = o.sets.map((text) => parseSet(text));
   try {
-    applySets(info.scenario, sets);
+    applySets(scenarioAt(info, o.at), sets);
   } catch (err) {
     if (isCoded(err) && err.code === 'SCENARIO_INVALID') {
       const problems = (err.details.problems ?? []) as { path: string; message: string }[];
@@ -113,4 +106,13 @@ function checkFork(o: ForkArgs, info: RunInfo): ForkSet[] {
     throw err;
   }
   return sets;
+}
+
+/** The scenario as RUN stood at event `seq` (a fork's changes made by then applied). */
+function scenarioAt(info: RunInfo, seq: number) {
+  let scenario = info.scenario;
+  for (const step of info.forkOf?.chain ?? []) {
+    if (step.atSeq <= seq) scenario = applySets(scenario, step.sets.map(parseSet));
+  }
+  return scenario;
 }

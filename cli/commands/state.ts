@@ -80,8 +80,9 @@ function workerSlots(file: string, seq: number): [number, number][] | null {
     throw err;
   }
   let scenario = info.scenario;
-  if (info.forkOf && seq > info.forkOf.atSeq) {
-    scenario = applySets(scenario, info.forkOf.sets.map(parseSet));
+  // A fork's changes took effect right after their events (a fork of a fork has several).
+  for (const step of info.forkOf?.chain ?? []) {
+    if (seq > step.atSeq) scenario = applySets(scenario, step.sets.map(parseSet));
   }
   const out: [number, number][] = [];
   let index = 0;

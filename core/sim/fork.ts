@@ -6,7 +6,9 @@
  *    whether the new journal matches the stored one, event for event.
  * 2. `forkRun` re-runs the scenario and, right after event `atSeq` is journaled, applies the
  *    `--set` changes to the running engine: history up to `atSeq` is shared (checked), and only
- *    what happens after it may differ.
+ *    what happens after it may differ. Forking a fork keeps the changes of its own history: the
+ *    new fork's steps are every step of the parent's chain at or before `atSeq`, then its own
+ *    (a parent's step after `atSeq` is in the parent's future, so it is not part of the fork).
  * 3. `diffRuns` compares two runs by message (label, else message id): fate, attempts; and by
  *    totals: dead letters, makespan, latency percentiles.
  */
@@ -19,13 +21,20 @@ import type { Scenario } from './scenario-schema.ts';
 import { Simulation } from './simulator.ts';
 import { computeStats, type Summary } from './stats.ts';
 
+/** One step of a fork: `sets` (as `PATH=VALUE` texts) applied right after event `atSeq`. */
+export type ForkStep = { atSeq: number; sets: string[] };
+
 /** What a run's database says about the run. */
 export type RunInfo = {
   scenario: Scenario;
   seed: number;
   clock: 'virtual' | 'real';
   lastSeq: number;
-  forkOf?: { run: string; atSeq: number; sets: string[] };
+  /**
+   * The run this one forked from, at which event, with which changes; `chain` is every step from
+   * the stored scenario on (one step for a fork of a plain run; more for a fork of a fork).
+   */
+  forkOf?: { run: string; atSeq: number; sets: string[]; chain: ForkStep[] };
   /** The first event a hand-made change (enqueue, pause… in the app) could affect. */
   firstManualSeq?: number;
 };
@@ -60,12 +69,20 @@ export function readRun(file: string): RunInfo {
       seed: Number(b.store.messages.getMeta('seed') ?? '0'),
       clock: (b.store.messages.getMeta('clock') ?? 'virtual') as 'virtual' | 'real',
       lastSeq: b.journal.lastSeq(),
-      ...(fork ? { forkOf: JSON.parse(fork) as RunInfo['forkOf'] & object } : {}),
+      ...(fork ? { forkOf: forkMeta(fork) } : {}),
       ...(manual !== undefined ? { firstManualSeq: Number(manual) } : {}),
     };
   } finally {
     b.close();
   }
+}
+
+/** The stored `fork_of` meta (forks made before chains existed have one step: their own). */
+function forkMeta(text: string): NonNullable<RunInfo['forkOf']> {
+  const m = JSON.parse(text) as Omit<NonNullable<RunInfo['forkOf']>, 'chain'> & {
+    chain?: ForkStep[];
+  };
+  return { ...m, chain: m.chain ?? [{ atSeq: m.atSeq, sets: m.sets }] };
 }
 
 function exportLines(file: string, limit = Number.MAX_SAFE_INTEGER): string[] {
@@ -103,7 +120,12 @@ export async function replayRun(runDb: string, intoDb: string): Promise<ReplayRe
       { file: runDb },
     );
   if (info.forkOf) {
-    await forkRun(info.forkOf.run, { atSeq: info.forkOf.atSeq, sets: info.forkOf.sets, intoDb });
+    // The stored scenario and the fork's steps are enough: the parent file is not needed.
+    await simulateSteps(info, planSteps(info.scenario, info.forkOf.chain), {
+      intoDb,
+      source: runDb,
+      forkOf: info.forkOf,
+    });
   } else {
     const sim = new Simulation(info.scenario, { db: intoDb, seed: info.seed, source: runDb });
     try {
@@ -246,10 +268,13 @@ export async function forkRun(
       { atSeq: opts.atSeq, firstManualSeq: info.firstManualSeq },
     );
   const sets = opts.sets.map((x) => (typeof x === 'string' ? parseSet(x) : x));
-  const changed = applySets(info.scenario, sets);
+  const own: ForkStep = { atSeq: opts.atSeq, sets: sets.map(setText) };
+  const inherited = (info.forkOf?.chain ?? []).filter((step) => step.atSeq <= opts.atSeq);
+  // Every step checked (paths and values) before anything is written.
+  const steps = planSteps(info.scenario, [...inherited, own], sets);
   const existed = existsSync(opts.intoDb);
   try {
-    return await forkInto(runDb, info, changed, sets, opts);
+    return await forkInto(runDb, info, steps, { ...opts, chain: [...inherited, own] });
   } catch (err) {
     // No half-written fork is left behind (a file that was already there is not ours to remove).
     if (!existed)
@@ -259,40 +284,63 @@ export async function forkRun(
   }
 }
 
-async function forkInto(
-  runDb: string,
-  info: RunInfo,
-  changed: Scenario,
-  sets: ForkSet[],
-  opts: { atSeq: number; intoDb: string },
-): Promise<{ sharedEvents: number; events: number }> {
-  const sim = new Simulation(info.scenario, { db: opts.intoDb, seed: info.seed, source: runDb });
-  let applied = false;
-  const apply = (): void => {
-    applied = true;
-    for (const set of sets) {
-      const t = resolveTarget(changed, set.path);
-      if (t.kind === 'actor-option') {
-        const opt = changed.actors.find((a) => a.name === t.actor)!.options;
-        sim.reconfigureActor(t.actor, opt);
-      } else if (t.kind === 'actor-behavior') {
-        sim.reconfigureBehavior(t.actor, changed.actors.find((a) => a.name === t.actor)!.behavior);
-      } else sim.resizeWorkers(t.index, changed.workers[t.index]!.threads);
-    }
-  };
-  if (opts.atSeq === 0) apply();
-  const off = sim.broker.journal.onAppendImmediate((e) => {
-    if (!applied && e.seq === opts.atSeq) apply();
+/** A fork step ready to apply: its sets and the scenario as it stands after them. */
+type PlannedStep = { atSeq: number; sets: ForkSet[]; scenario: Scenario };
+
+function setText(x: ForkSet): string {
+  return `${x.path}=${JSON.stringify(x.value)}`;
+}
+
+/**
+ * Each step with the scenario after it (the changes add up). `last` is the last step's sets as
+ * given, so a value keeps its type even when its text would parse differently.
+ */
+function planSteps(base: Scenario, chain: ForkStep[], last?: ForkSet[]): PlannedStep[] {
+  let scenario = base;
+  return chain.map((step, i) => {
+    const sets = i === chain.length - 1 && last ? last : step.sets.map(parseSet);
+    scenario = applySets(scenario, sets);
+    return { atSeq: step.atSeq, sets, scenario };
   });
+}
+
+/** Applies one step's changes to the running simulation. */
+function applyStep(sim: Simulation, step: PlannedStep): void {
+  for (const set of step.sets) {
+    const t = resolveTarget(step.scenario, set.path);
+    if (t.kind === 'actor-option') {
+      sim.reconfigureActor(t.actor, step.scenario.actors.find((a) => a.name === t.actor)!.options);
+    } else if (t.kind === 'actor-behavior') {
+      sim.reconfigureBehavior(
+        t.actor,
+        step.scenario.actors.find((a) => a.name === t.actor)!.behavior,
+      );
+    } else sim.resizeWorkers(t.index, step.scenario.workers[t.index]!.threads);
+  }
+}
+
+/**
+ * Re-runs the stored scenario into `intoDb`, applying each step right after its event is
+ * journaled (steps at 0 before the start), and records the fork in the new file's meta.
+ */
+async function simulateSteps(
+  info: RunInfo,
+  steps: PlannedStep[],
+  opts: { intoDb: string; source: string; forkOf: NonNullable<RunInfo['forkOf']> },
+): Promise<void> {
+  const sim = new Simulation(info.scenario, {
+    db: opts.intoDb,
+    seed: info.seed,
+    source: opts.source,
+  });
+  let next = 0;
+  const applyDue = (seq: number): void => {
+    while (next < steps.length && steps[next]!.atSeq <= seq) applyStep(sim, steps[next++]!);
+  };
+  applyDue(0);
+  const off = sim.broker.journal.onAppendImmediate((e) => applyDue(e.seq));
   sim.broker.store.write(() =>
-    sim.broker.store.messages.setMeta(
-      'fork_of',
-      JSON.stringify({
-        run: runDb,
-        atSeq: opts.atSeq,
-        sets: sets.map((x) => `${x.path}=${JSON.stringify(x.value)}`),
-      }),
-    ),
+    sim.broker.store.messages.setMeta('fork_of', JSON.stringify(opts.forkOf)),
   );
   try {
     await sim.run();
@@ -300,6 +348,20 @@ async function forkInto(
     off();
     sim.close();
   }
+}
+
+async function forkInto(
+  runDb: string,
+  info: RunInfo,
+  steps: PlannedStep[],
+  opts: { atSeq: number; intoDb: string; chain: ForkStep[] },
+): Promise<{ sharedEvents: number; events: number }> {
+  const own = opts.chain[opts.chain.length - 1]!;
+  await simulateSteps(info, steps, {
+    intoDb: opts.intoDb,
+    source: runDb,
+    forkOf: { run: runDb, atSeq: opts.atSeq, sets: own.sets, chain: opts.chain },
+  });
   const a = exportLines(runDb, opts.atSeq);
   const b = exportLines(opts.intoDb, opts.atSeq);
   const same = a.length === b.length && a.every((x, i) => x === b[i]);

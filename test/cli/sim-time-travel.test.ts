@@ -129,6 +129,49 @@ describe.concurrent('time travel on a run', { timeout: 60_000 }, () => {
     expect(diff.stdout).toMatch(/^latency p95\s+10\.293s\s+1\.348s\s+-8\.945s$/m);
   });
 
+  it("forks a fork after its fork point and keeps the parent's change", async () => {
+    const cwd = scratchDir();
+    const first = await rehearsal(
+      [
+        'fork',
+        run,
+        '--at',
+        '4',
+        '--set',
+        'actors.call_external_api.options.max_retries=2',
+        '--db',
+        'a.db',
+      ],
+      { cwd },
+    );
+    expect(first.code, first.stderr).toBe(0);
+    const second = await rehearsal(
+      [
+        'fork',
+        'a.db',
+        '--at',
+        '8',
+        '--set',
+        'actors.call_external_api.options.min_backoff=10',
+        '--db',
+        'b.db',
+      ],
+      { cwd },
+    );
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain(
+      "Kept from a.db's own history: actors.call_external_api.options.max_retries=2 after event 4.",
+    );
+    // max_retries 2 still holds (three attempts, then dead); the shorter backoff only moves time.
+    const diff = await rehearsal(['diff', run, 'b.db'], { cwd });
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toMatch(
+      /^api-call\s+call_external_api\s+done, 4 attempts\s+dead, 3 attempts$/m,
+    );
+    const replay = await rehearsal(['replay', 'b.db'], { cwd });
+    expect(replay.code, replay.stdout + replay.stderr).toBe(0);
+  });
+
   it('refuses a fork path that does not exist, a SEQ beyond the journal and a database that is not a run, leaving no fork behind', async () => {
     const cwd = scratchDir();
     // A Rehearsal database that workers use, not a run.

@@ -96,6 +96,65 @@ describe('what-if forks', () => {
     }
   });
 
+  it("forks a fork: the parent's change made before the fork point is kept, a later one is not", async () => {
+    const base = await run();
+    const at = firstFailureSeq(base);
+    const parent = tempDbPath();
+    await forkRun(base, {
+      atSeq: at,
+      sets: ['actors.send_email.options.max_retries=5'],
+      intoDb: parent,
+    });
+    const maxAttempt = (db: string, after = 0): number => {
+      const b = new SqliteBroker({ file: db });
+      try {
+        return Math.max(
+          0,
+          ...b.journal
+            .page(0, 100000)
+            .filter((e) => e.kind === 'started' && e.seq > after)
+            .map((e) => e.attempt ?? 0),
+        );
+      } finally {
+        b.close();
+      }
+    };
+    // max_retries 1 allows two attempts; the parent's 5 allows more.
+    expect(maxAttempt(base)).toBeLessThanOrEqual(2);
+    expect(maxAttempt(parent)).toBeGreaterThan(2);
+
+    const later = at + 20;
+    const child = tempDbPath();
+    const r = await forkRun(parent, {
+      atSeq: later,
+      sets: ['workers[0].threads=8'],
+      intoDb: child,
+    });
+    expect(r.sharedEvents).toBe(later);
+    const info = readRun(child);
+    expect(info.forkOf).toEqual({
+      run: parent,
+      atSeq: later,
+      sets: ['workers[0].threads=8'],
+      chain: [
+        { atSeq: at, sets: ['actors.send_email.options.max_retries=5'] },
+        { atSeq: later, sets: ['workers[0].threads=8'] },
+      ],
+    });
+    // Still more than two attempts after the child's own fork point: max_retries 5 was kept.
+    expect(maxAttempt(child, later)).toBeGreaterThan(2);
+    // It replays from its own file, without the parent or the base run.
+    expect((await replayRun(child, tempDbPath())).matches).toBe(true);
+
+    // Forked before the parent's change: that change is in the parent's future, not shared.
+    const early = tempDbPath();
+    await forkRun(parent, { atSeq: at - 1, sets: ['workers[0].threads=3'], intoDb: early });
+    expect(readRun(early).forkOf?.chain).toEqual([
+      { atSeq: at - 1, sets: ['workers[0].threads=3'] },
+    ]);
+    expect(maxAttempt(early)).toBeLessThanOrEqual(2);
+  });
+
   it('rejects a path that does not exist, a seq beyond the journal, and a bad value, writing nothing', async () => {
     const base = await run();
     const last = readRun(base).lastSeq;
