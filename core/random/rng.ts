@@ -64,6 +64,17 @@ export class SeededRng implements Rng {
     return min + (max - min) * this.next();
   }
 
+  /**
+   * An independent generator for one purpose (`label`), seeded from this one's seed and the
+   * label only: what it draws does not depend on what any other stream drew before.
+   */
+  derive(label: string): SeededRng {
+    // FNV-1a over the label, mixed with the seed.
+    let h = 0x811c9dc5 ^ this.seed;
+    for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+    return new SeededRng(h >>> 0);
+  }
+
   uuid4(): string {
     const a = this.nextUint32();
     const b = this.nextUint32();
@@ -115,5 +126,46 @@ export class SystemRng extends SeededRng {
 
   override uuid4(): string {
     return randomUUID();
+  }
+}
+
+/**
+ * The broker's generator in a simulation: jitter (and every other draw) from `main`, message ids
+ * from `ids`, or from the stream `withIds` names while a scheduled send builds its messages. So a
+ * send keeps its message ids whatever else drew numbers before it (a fork changes what happens
+ * after its fork point, not which ids the arrivals get).
+ */
+export class StreamRng implements Rng {
+  readonly seed: number;
+  private override: Rng | null = null;
+
+  constructor(
+    private readonly main: Rng,
+    private readonly ids: Rng,
+  ) {
+    this.seed = main.seed;
+  }
+
+  next(): number {
+    return this.main.next();
+  }
+
+  uniform(min: number, max: number): number {
+    return this.main.uniform(min, max);
+  }
+
+  uuid4(): string {
+    return (this.override ?? this.ids).uuid4();
+  }
+
+  /** Runs `fn` with message ids drawn from `source`. */
+  withIds<T>(source: Rng, fn: () => T): T {
+    const before = this.override;
+    this.override = source;
+    try {
+      return fn();
+    } finally {
+      this.override = before;
+    }
   }
 }

@@ -23,7 +23,7 @@ import { errorType, RehearsalError } from '../errors.ts';
 import { silentLogger, type Logger } from '../logging.ts';
 import type { Message } from '../message.ts';
 import { defaultMiddleware } from '../middleware/default-middleware.ts';
-import { SeededRng } from '../random/rng.ts';
+import { SeededRng, StreamRng, type Rng } from '../random/rng.ts';
 import type { ActorRunner } from '../worker/runner.ts';
 import { Worker } from '../worker/worker.ts';
 import { behaviourFunction } from './behaviour.ts';
@@ -86,6 +86,9 @@ export class Simulation {
   readonly seed: number;
   readonly workers: Worker[] = [];
   private readonly actors = new Map<string, Actor>();
+  /** The seed's streams: one per purpose, so a fork changes outcomes, not the load (see run). */
+  private readonly root: SeededRng;
+  private readonly rng: StreamRng;
   private pendingSends = 0;
   private arrivalCounters = new Map<number, number>();
   private started = false;
@@ -99,7 +102,13 @@ export class Simulation {
     this.runner = opts.runner ?? null;
     const kind = opts.clock ?? scenario.clock;
     this.clock = kind === 'virtual' ? new VirtualClock(SIM_START_MS) : new RealClock();
-    const rng = new SeededRng(this.seed);
+    // Common random numbers: arrivals (their times and message ids), scheduled sends and each
+    // actor's behaviour draw from streams of their own, and jitter from the main one, so what one
+    // part draws never shifts another. A fork that adds threads then meets the same arrivals,
+    // with the same ids, and `diff` compares like with like.
+    this.root = new SeededRng(this.seed);
+    this.rng = new StreamRng(this.root, this.root.derive('ids'));
+    const rng = this.rng;
     const m = scenario.middleware;
     this.broker = new SqliteBroker({
       file: opts.db,
@@ -141,7 +150,7 @@ export class Simulation {
     for (const a of scenario.actors) {
       const fn = behaviourFunction(a.behavior, {
         clock: this.clock,
-        rng,
+        rng: this.root.derive(`behavior:${a.name}`),
         send: (e, parent) => this.send(e, 'send', parent),
       });
       this.actors.set(
@@ -185,7 +194,12 @@ export class Simulation {
     reason: 'send' | 'arrival',
     parent: MessageProxy | null = null,
     label: string | null = e.id ?? null,
+    ids: Rng | null = null,
   ): void {
+    if (ids) {
+      this.rng.withIds(ids, () => this.send(e, reason, parent, label));
+      return;
+    }
     const b: Broker = this.broker;
     const delayMs = e.delay ?? null;
     const parentId = parent?.messageId ?? null;
@@ -244,9 +258,11 @@ export class Simulation {
   }
 
   private scheduleArrivals(a: Arrival, index: number): void {
+    const gaps = this.root.derive(`arrivals[${index}].gaps`);
+    const ids = this.root.derive(`arrivals[${index}].ids`);
     const gap = (): number =>
       a.process === 'poisson'
-        ? exponential(this.broker.rng, 1000 / (a.rate ?? 1))
+        ? exponential(gaps, 1000 / (a.rate ?? 1))
         : a.process === 'uniform'
           ? 1000 / (a.rate ?? 1)
           : 0;
@@ -260,14 +276,14 @@ export class Simulation {
       this.schedule(Math.max(0, Math.round(due) - start), () => {
         const k = n++;
         this.arrivalCounters.set(index, k + 1);
-        this.send(entry, 'arrival', null, a.id ? `${a.id}#${k}` : null);
+        this.send(entry, 'arrival', null, a.id ? `${a.id}#${k}` : null, ids);
         next();
       });
     };
     if (a.process === 'burst') {
       this.schedule(t, () => {
         for (let k = 0; k < a.count; k++)
-          this.send(entry, 'arrival', null, a.id ? `${a.id}#${k}` : null);
+          this.send(entry, 'arrival', null, a.id ? `${a.id}#${k}` : null, ids);
       });
     } else next();
   }
@@ -281,7 +297,10 @@ export class Simulation {
     if (this.started) return;
     this.started = true;
     const s = this.scenario;
-    s.messages.forEach((m) => this.schedule(m.at ?? 0, () => this.send(m, 'send')));
+    s.messages.forEach((m, i) => {
+      const ids = this.root.derive(`messages[${i}]`);
+      this.schedule(m.at ?? 0, () => this.send(m, 'send', null, m.id ?? null, ids));
+    });
     s.arrivals.forEach((a, i) => this.scheduleArrivals(a, i));
     let index = 0;
     const broker = this.workerBroker ? this.workerBroker(this.broker) : this.broker;

@@ -34,10 +34,10 @@ describe.concurrent('time travel on a run', { timeout: 60_000 }, () => {
       rehearsal(['state', '--at', '23', '--db', run], { cwd }),
     ]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain(`After event 5 of 22 in ${run}, t = 0.060s: enqueued api-call`);
+    expect(text.stdout).toContain(`After event 5 of 22 in ${run}, t = 0.027s: enqueued api-call`);
     expect(text.stdout).toMatch(/^ {2}default\s+0\s+1\s+0\s+0$/m);
     expect(text.stdout).toMatch(
-      /^ {2}api-call\s+call_external_api\s+default\s+delayed\s+1\s.*due at 1\.130s retries=1$/m,
+      /^ {2}api-call\s+call_external_api\s+default\s+delayed\s+1\s.*due at 1\.452s retries=1$/m,
     );
     expect(text.stdout).toContain('Worker slots: 0 of 8 busy');
     expect(text.stdout).toContain(
@@ -89,10 +89,10 @@ describe.concurrent('time travel on a run', { timeout: 60_000 }, () => {
       /^History of message api-call \([0-9a-f-]{36}\): actor call_external_api on queue default, 22 events/,
     );
     expect(r.stdout).toMatch(
-      / 3 +0\.060s +failed .*ConnectionError: connection refused\n +→ failed on attempt 1: ConnectionError: connection refused/,
+      / 3 +0\.027s +failed .*ConnectionError: connection refused\n +→ failed on attempt 1: ConnectionError: connection refused/,
     );
     expect(r.stdout).toMatch(
-      / 5 +0\.060s +enqueued .*reason=retry.*\n +→ delayed until t = 1\.130s, retries 1/,
+      / 5 +0\.027s +enqueued .*reason=retry.*\n +→ delayed until t = 1\.452s, retries 1/,
     );
     expect(r.stdout).toContain(
       '→ finished (succeeded after 4 attempts, result "https://example.test/orders/42")',
@@ -125,8 +125,8 @@ describe.concurrent('time travel on a run', { timeout: 60_000 }, () => {
       /^api-call\s+call_external_api\s+done, 4 attempts\s+dead, 2 attempts$/m,
     );
     expect(diff.stdout).toMatch(/^dead letters\s+0\s+1\s+\+1$/m);
-    expect(diff.stdout).toMatch(/^makespan\s+10\.293s\s+1\.348s\s+-8\.945s$/m);
-    expect(diff.stdout).toMatch(/^latency p95\s+10\.293s\s+1\.348s\s+-8\.945s$/m);
+    expect(diff.stdout).toMatch(/^makespan\s+13\.786s\s+1\.655s\s+-12\.131s$/m);
+    expect(diff.stdout).toMatch(/^latency p95\s+13\.786s\s+1\.655s\s+-12\.131s$/m);
   });
 
   it("forks a fork after its fork point and keeps the parent's change", async () => {

@@ -26,7 +26,7 @@ describe.runIf(e2eEnabled())(
       );
       // The actor's real max_retries and min_backoff (the `actors` query), not inferred ones.
       expect(await app.teaching()).toMatch(
-        /Retries scheduled retry 1 of 5 in 1\.07 s: 1 s × 2⁰ × jitter 1\.07\./,
+        /Retries scheduled retry 1 of 5 in 1\.43 s: 1 s × 2⁰ × jitter 1\.43\./,
       );
       expect(await app.teaching()).not.toContain('inferred');
       expect(await app.position()).toMatch(/^#4 \/ \d+/);
