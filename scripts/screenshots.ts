@@ -104,6 +104,25 @@ try {
     await page.keyboard.press('2');
     await shot(page, `${theme}-messages`);
 
+    // What if there were three threads from a fifth of the way in? Fork, compare, list the runs.
+    if (!only || 'fork-compare'.includes(only)) {
+      const slider = page.getByRole('slider', { name: 'Journal position' });
+      await slider.focus();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('PageUp');
+      await page.keyboard.press('PageUp');
+      await page.keyboard.press('6');
+      await page.fill('#fork-sets', 'workers[0].threads=3');
+      await page.click('[data-testid="fork"]');
+      await page.waitForSelector('[data-testid="open-fork"]', { timeout: 60_000 });
+      await page.click('[data-testid="compare"]');
+      await page.waitForSelector('[data-testid="compare-table"]', { timeout: 60_000 });
+      await page.locator('#fork-title').scrollIntoViewIfNeeded();
+      await shot(page, `${theme}-fork-compare`);
+      await page.locator('[data-testid="run-list"]').scrollIntoViewIfNeeded();
+      await shot(page, `${theme}-fork-runs`);
+    }
+
     // Pipelines and groups.
     await openScenario(page, 'group-fan-out-fan-in');
     await page.keyboard.press('Shift+ArrowRight');

@@ -24,7 +24,7 @@
  *    so it can be forked and replayed; hand-made changes (enqueue, pause…) are not part of the
  *    scenario, so a fork must branch off before the first one (`FORK_AFTER_MANUAL_CHANGE`).
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Clock, Timer } from '../clock/clock.ts';
 import { monotonicMs, RealClock } from '../clock/real-clock.ts';
 import type { RunOptions, VirtualClock } from '../clock/virtual-clock.ts';
@@ -51,7 +51,7 @@ import * as commands from './commands.ts';
 import { EventFeed } from './event-feed.ts';
 import { DEFAULT_SCENARIOS_DIR, listGallery, loadGalleryScenario } from './gallery.ts';
 import * as queries from './queries.ts';
-import { listRuns, nextRunFile, probeRun, runFile } from './run-files.ts';
+import { describeRun, listRuns, nextRunFile, probeRun, runFile } from './run-files.ts';
 import { RunSession, type ModuleSpec, type ScenarioInfo } from './run-session.ts';
 
 /** Options of `EngineHost.open`. */
@@ -500,6 +500,7 @@ export class EngineHost implements EngineApi {
         runs: listRuns(this.dir).map((r) => ({
           ...r,
           current: this.run.mode !== 'empty' && r.runId === this.run.runId,
+          ...(describeRun(join(this.dir, r.runId)) ?? {}),
         })),
       }),
     };

@@ -29,6 +29,53 @@ export function probeRun(file: string): { empty: boolean; hasScenario: boolean; 
   }
 }
 
+/** What the run list shows of a run: its scenario's title, events, and what it forked from. */
+export type RunDescription = {
+  events: number;
+  title: string | null;
+  forkOf: { run: string; atSeq: number; sets: string[] } | null;
+};
+
+/**
+ * Describes a run file, read-only (nothing written, not even a migration); null when the file
+ * cannot be read as a Rehearsal database (another program's file, a damaged one, a newer schema).
+ */
+export function describeRun(file: string): RunDescription | null {
+  let store: SqliteStore | null = null;
+  try {
+    store = new SqliteStore(file, { readonly: true });
+    const scenario = parseJson(store.messages.getMeta('scenario'));
+    const fork = parseJson(store.messages.getMeta('fork_of'));
+    const title = typeof scenario?.name === 'string' && scenario.name !== '' ? scenario.name : null;
+    return {
+      events: store.journal.lastSeq(),
+      title,
+      forkOf:
+        fork && typeof fork.run === 'string' && typeof fork.atSeq === 'number'
+          ? {
+              run: basename(fork.run),
+              atSeq: fork.atSeq,
+              sets: Array.isArray(fork.sets) ? fork.sets.map(String) : [],
+            }
+          : null,
+    };
+  } catch {
+    return null;
+  } finally {
+    store?.close();
+  }
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | null {
+  if (text === undefined) return null;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The first free sibling of `file` named `<stem><sep><n>.db`, n = 2, 3… (contract item 2). */
 export function nextRunFile(file: string, sep: '-' | '.fork-'): string {
   const dir = dirname(file);

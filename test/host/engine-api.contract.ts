@@ -441,6 +441,13 @@ export function engineApiContract(name: string, open: (db: string) => Promise<Co
       expect(runs.map((r) => r.runId)).toEqual(
         expect.arrayContaining([original.runId, fork.runId]),
       );
+      // Each run says what it is: its scenario, its events, what it forked from.
+      expect(runs.find((r) => r.runId === fork.runId)).toMatchObject({
+        title: original.title,
+        events: fork.events,
+        forkOf: { run: original.runId, atSeq: 2, sets: [`actors.${ACTOR}.options.max_retries=1`] },
+      });
+      expect(runs.find((r) => r.runId === original.runId)).toMatchObject({ forkOf: null });
       const opened = await api.call('openRun', { runId: fork.runId });
       expect(opened).toMatchObject({ runId: fork.runId, mode: 'inspect' });
       const list = await api.call('messages', {});

@@ -529,7 +529,22 @@ export const methods = {
     summary: 'Run databases next to the current one (runs, forks), for openRun.',
     params: Nothing,
     result: z.object({
-      runs: z.array(z.object({ runId: z.string(), current: z.boolean(), bytes: Count })),
+      runs: z.array(
+        z.object({
+          runId: z.string(),
+          current: z.boolean(),
+          bytes: Count,
+          /** Since 1.2, absent when the file cannot be read: its journal's last seq. */
+          events: Count.optional(),
+          /** Since 1.2: the scenario's name, when the run came from one. */
+          title: z.string().nullable().optional(),
+          /** Since 1.2: the run it is a fork of (a file name), at which event, with which changes. */
+          forkOf: z
+            .object({ run: z.string(), atSeq: Count, sets: z.array(z.string()) })
+            .nullable()
+            .optional(),
+        }),
+      ),
     }),
   },
 } as const satisfies Record<string, MethodSpec>;

@@ -30,9 +30,10 @@ export function CompareRuns({ suggested }: { suggested: string | null }) {
   );
   const [busy, setBusy] = useState(false);
 
+  // The first run follows the run open now (opening a fork makes it the one to compare).
   useEffect(() => {
-    if (!left && runId) setLeft(runId);
-  }, [left, runId]);
+    if (runId) setLeft(runId);
+  }, [runId]);
   useEffect(() => {
     if (suggested) setRight(suggested);
   }, [suggested]);

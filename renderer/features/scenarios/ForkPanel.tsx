@@ -19,7 +19,7 @@ export function ForkPanel({ onForked }: { onForked: (runId: string) => void }) {
   const [sets, setSets] = useState('');
   const [problems, setProblems] = useState<Problem[] | null>(null);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<string | null>(null);
+  const [result, setResult] = useState<{ runId: string; text: string } | null>(null);
   const example = `actors.${actors[0] ?? 'my_actor'}.options.max_retries=1`;
   const fork = async () => {
     setBusy(true);
@@ -31,9 +31,10 @@ export function ForkPanel({ onForked }: { onForked: (runId: string) => void }) {
     setBusy(false);
     if (r.ok) {
       setProblems(null);
-      setResult(
-        `${r.value.runId}: ${r.value.sharedEvents} events shared, ${r.value.events} in all`,
-      );
+      setResult({
+        runId: r.value.runId,
+        text: `${r.value.runId}: ${r.value.sharedEvents} events shared, ${r.value.events} in all`,
+      });
       onForked(r.value.runId);
     } else setProblems(problemsOf(r.error));
   };
@@ -72,7 +73,18 @@ export function ForkPanel({ onForked }: { onForked: (runId: string) => void }) {
               ))}
             </ul>
           ) : null}
-          {result ? <p className="ok">Forked: {result}</p> : null}
+          {result ? (
+            <p className="ok">
+              Forked: {result.text}{' '}
+              <Button
+                size="sm"
+                onClick={() => void a.openRun(result.runId)}
+                data-testid="open-fork"
+              >
+                Open the fork
+              </Button>
+            </p>
+          ) : null}
           <Button variant="primary" onClick={() => void fork()} disabled={busy} data-testid="fork">
             {busy ? 'Forking…' : `Fork at #${at}`}
           </Button>

@@ -1,9 +1,10 @@
 /**
- * The scenarios view: the gallery, your own scenario, fork and compare.
+ * The scenarios view: the gallery, fork and compare, the runs to open, your own scenario.
  */
 import { useState } from 'react';
 import { CompareRuns } from './CompareRuns.tsx';
 import { ForkPanel } from './ForkPanel.tsx';
+import { RunList } from './RunList.tsx';
 import { ScenarioEditor } from './ScenarioEditor.tsx';
 import { ScenarioGallery } from './ScenarioGallery.tsx';
 
@@ -16,6 +17,7 @@ export function ScenariosView() {
         <ForkPanel onForked={setForked} />
         <CompareRuns suggested={forked} />
       </div>
+      <RunList refreshKey={forked} />
       <ScenarioEditor />
     </div>
   );

@@ -242,6 +242,51 @@ export class AppPage {
 
   // ---- palette ----
 
+  // ---- forks and runs (the scenarios view) ----
+
+  /** Types the changes into the Fork panel and forks at the current event; returns what it says. */
+  async fork(changes: string[]): Promise<string> {
+    await this.show('scenarios');
+    await this.page.locator('#fork-sets').fill(changes.join('\n'));
+    await this.page.locator('[data-testid="fork"]').click();
+    const done = this.page.locator('.ok', { hasText: 'Forked:' });
+    const problems = this.page.locator('.problems');
+    await done.or(problems).first().waitFor();
+    if (await problems.isVisible()) throw new Error(`fork refused: ${await problems.innerText()}`);
+    return done.innerText();
+  }
+
+  /** Opens the fork just made (its button in the Fork panel) and waits until it is shown. */
+  async openFork(runId: string): Promise<void> {
+    await this.page.locator('[data-testid="open-fork"]').click();
+    await this.waitFor(async () => {
+      const s = await this.snapshot();
+      return s.runId === runId && s.mode === 'inspect' && s.lastSeq > 0;
+    }, `the fork ${runId} opened`);
+  }
+
+  /** The runs the Runs panel lists, in order. */
+  async runList(): Promise<string[]> {
+    await this.show('scenarios');
+    return this.page.locator('[data-testid="run-list"] tbody th code').allInnerTexts();
+  }
+
+  /** Compares the open run with the one picked second (the last fork), as a label → [a, b] map. */
+  async compare(): Promise<Map<string, [string, string]>> {
+    await this.show('scenarios');
+    await this.page.locator('[data-testid="compare"]').click();
+    const table = this.page.locator('[data-testid="compare-table"]');
+    await table.waitFor();
+    const rows = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) =>
+          [...tr.querySelectorAll('th, td')].map((c) => (c as HTMLElement).innerText),
+        ),
+      );
+    return new Map(rows.map((r) => [r[0]!, [r[1]!, r[2]!] as [string, string]]));
+  }
+
   async runCommand(query: string): Promise<void> {
     await this.leaveField();
     await this.press('Control+k');
