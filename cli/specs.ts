@@ -464,7 +464,8 @@ token for this run in the URL it prints; connections without the token, or from 
 are refused. TARGET is a scenario (a .json file or a gallery name such as retries-with-backoff),
 which opens paused at t = 0; an actor module (.ts/.js), whose actors run on the real clock; or a
 run database (.db) to look at. Without TARGET the app opens on an empty engine with the scenario
-gallery. Builds the app first if dist/renderer is missing. Runs until Ctrl+C.`,
+gallery. Builds the app first if dist/renderer is missing or older than its sources. Runs until
+Ctrl+C.`,
   positionals: [
     {
       name: 'TARGET',

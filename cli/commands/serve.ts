@@ -1,7 +1,9 @@
 /**
  * `rehearsal serve`: the engine and the app on http://127.0.0.1, until Ctrl+C.
  *
- * 1. Builds the app (`vite build`) first when dist/renderer is missing, with a progress line.
+ * 1. Builds the app (`vite build`) first when dist/renderer is missing or older than its sources
+ *    (renderer/, the Engine API types it imports, vite.config.ts), with a progress line. A built
+ *    app without its sources next to it (an installed package) is used as it is.
  * 2. Starts the local server (core's `startServer`: 127.0.0.1 only, a per-run token, origin
  *    checks) on TARGET: a scenario starts a paused simulated run, a module runs its actors on the
  *    real clock, a .db opens that run (stored runs read-only), nothing opens an empty engine whose
@@ -9,8 +11,8 @@
  * 3. Prints the URL with the token and runs until SIGINT/SIGTERM, then closes cleanly.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type ServerOptions } from '../../core/index.ts';
 import { cliError, EXIT_OK } from '../errors.ts';
@@ -21,9 +23,31 @@ import type { ServeArgs } from './serve-args.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RENDERER_DIR = resolve(ROOT, 'dist', 'renderer');
 
-/** True when the built app is there. */
-export function rendererBuilt(dir = RENDERER_DIR): boolean {
-  return existsSync(resolve(dir, 'index.html'));
+/** What the built app is made from (item 1). */
+const RENDERER_SOURCES = ['renderer', 'core/host/api', 'vite.config.ts'].map((p) =>
+  resolve(ROOT, p),
+);
+
+/** The newest modification time (ms) of a file or of the files under a folder; 0 when absent. */
+function newestMtime(path: string): number {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** True when the built app is there and no source of it changed since it was built (item 1). */
+export function rendererBuilt(dir = RENDERER_DIR, sources = RENDERER_SOURCES): boolean {
+  const index = resolve(dir, 'index.html');
+  if (!existsSync(index)) return false;
+  const built = statSync(index).mtimeMs;
+  return sources.every((src) => newestMtime(src) <= built);
 }
 
 /** Runs `vite build` for the renderer, showing a progress line on stderr (item 1). */
@@ -35,7 +59,11 @@ export async function buildRenderer(io: Io): Promise<void> {
       'the app is not built (dist/renderer is missing) and vite is not installed to build it; run `npm install`, then `npm run build:renderer`',
       { dir: RENDERER_DIR },
     );
-  io.stderr.write('Building the app (vite build, once)… ');
+  io.stderr.write(
+    existsSync(resolve(RENDERER_DIR, 'index.html'))
+      ? 'Rebuilding the app (its sources changed since the last build)… '
+      : 'Building the app (vite build, once)… ',
+  );
   const started = Date.now();
   const output: string[] = [];
   const code = await new Promise<number>((done) => {
