@@ -178,6 +178,7 @@ export {
   parseSet,
   readRun,
   replayRun,
+  scenarioForFork,
   type ForkSet,
   type ForkStep,
   type MessageFate,

@@ -14,6 +14,7 @@ import {
   forkRun,
   parseSet,
   readRun,
+  scenarioForFork,
   type ForkSet,
   type RunInfo,
 } from '../../core/index.ts';
@@ -92,7 +93,7 @@ function checkFork(o: ForkArgs, info: RunInfo): ForkSet[] {
   }
   const sets = o.sets.map((text) => parseSet(text));
   try {
-    applySets(scenarioAt(info, o.at), sets);
+    applySets(scenarioForFork(info, o.at), sets);
   } catch (err) {
     if (isCoded(err) && err.code === 'SCENARIO_INVALID') {
       const problems = (err.details.problems ?? []) as { path: string; message: string }[];
@@ -106,13 +107,4 @@ function checkFork(o: ForkArgs, info: RunInfo): ForkSet[] {
     throw err;
   }
   return sets;
-}
-
-/** The scenario as RUN stood at event `seq` (a fork's changes made by then applied). */
-function scenarioAt(info: RunInfo, seq: number) {
-  let scenario = info.scenario;
-  for (const step of info.forkOf?.chain ?? []) {
-    if (step.atSeq <= seq) scenario = applySets(scenario, step.sets.map(parseSet));
-  }
-  return scenario;
 }

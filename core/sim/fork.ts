@@ -284,6 +284,16 @@ export async function forkRun(
   }
 }
 
+/**
+ * The scenario a fork of `info` at `atSeq` starts from: the stored scenario with the steps of
+ * `info`'s own chain made at or before `atSeq` (the ones a fork there inherits).
+ */
+export function scenarioForFork(info: RunInfo, atSeq: number): Scenario {
+  const inherited = (info.forkOf?.chain ?? []).filter((step) => step.atSeq <= atSeq);
+  const steps = planSteps(info.scenario, inherited);
+  return steps.length > 0 ? steps[steps.length - 1]!.scenario : info.scenario;
+}
+
 /** A fork step ready to apply: its sets and the scenario as it stands after them. */
 type PlannedStep = { atSeq: number; sets: ForkSet[]; scenario: Scenario };
 

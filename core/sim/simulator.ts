@@ -86,7 +86,7 @@ export class Simulation {
   readonly seed: number;
   readonly workers: Worker[] = [];
   private readonly actors = new Map<string, Actor>();
-  /** The seed's streams: one per purpose, so a fork changes outcomes, not the load (see run). */
+  /** The seed's streams: one per purpose, so a fork changes outcomes, not the load. */
   private readonly root: SeededRng;
   private readonly rng: StreamRng;
   private pendingSends = 0;
