@@ -11,6 +11,7 @@ import { RehearsalError } from '../errors.ts';
 import { emptyWorld, queueStates } from '../journal/world-state.ts';
 import type { Message } from '../message.ts';
 import { isStoredFailure } from '../results/result-backend.ts';
+import { parseSet } from '../sim/fork.ts';
 import { computeStats } from '../sim/stats.ts';
 import type { MethodResult, ParamsOut } from './api/methods.ts';
 import { toWireEvent } from './event-feed.ts';
@@ -74,17 +75,60 @@ export function actors(run: RunSession): MethodResult<'actors'> {
       priority: a.priority,
       declared: jsonOptions(a.options),
     });
+  const steps = forkSteps(broker.store.messages.getMeta('fork_of'));
   return {
     actors: [...byName.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, x]) => ({
-        name,
-        queue: x.queue,
-        priority: x.priority,
-        options: { ...defaults, ...x.declared },
-        declared: x.declared,
-      })),
+      .map(([name, x]) => {
+        // A fork's actors are declared as the scenario had them; its steps change them later.
+        let declared = x.declared;
+        const changes: { atSeq: number; options: Record<string, unknown> }[] = [];
+        for (const step of steps) {
+          const set = step.options.get(name);
+          if (!set) continue;
+          declared = { ...declared, ...set };
+          changes.push({ atSeq: step.atSeq, options: { ...defaults, ...declared } });
+        }
+        const live = broker.actors.some((a) => a.actorName === name);
+        return {
+          name,
+          queue: x.queue,
+          priority: x.priority,
+          // A live actor already has every change; a stored one starts from its declaration.
+          options: { ...defaults, ...(live ? declared : x.declared) },
+          declared: live ? declared : x.declared,
+          ...(changes.length > 0 && !live ? { changes } : {}),
+        };
+      }),
   };
+}
+
+/** The actor option changes of a fork's steps (`fork_of` meta), in order, by actor. */
+function forkSteps(
+  meta: string | undefined,
+): { atSeq: number; options: Map<string, Record<string, unknown>> }[] {
+  if (meta === undefined) return [];
+  let chain: { atSeq: number; sets: string[] }[];
+  try {
+    const m = JSON.parse(meta) as {
+      atSeq: number;
+      sets: string[];
+      chain?: { atSeq: number; sets: string[] }[];
+    };
+    chain = m.chain ?? [{ atSeq: m.atSeq, sets: m.sets }];
+  } catch {
+    return [];
+  }
+  return chain.map((step) => {
+    const options = new Map<string, Record<string, unknown>>();
+    for (const text of step.sets) {
+      const set = parseSet(text);
+      const m = /^actors\.([^.]+)\.options\.([^.]+)$/.exec(set.path);
+      if (!m || !optionSpec(m[2]!)) continue;
+      options.set(m[1]!, { ...options.get(m[1]!), [m[2]!]: set.value });
+    }
+    return { atSeq: step.atSeq, options };
+  });
 }
 
 /** `messages`: a filtered page of the run's messages, live and finished. */

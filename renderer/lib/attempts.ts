@@ -63,6 +63,25 @@ export function retryOptionsFor(
   return retryOptionsOf({ ...actorOptions, ...messageOptions });
 }
 
+/**
+ * An actor's effective options for an event at `seq`: in a fork, a step's change holds from right
+ * after its event on (the `changes` of the `actors` query), before that the declared options.
+ */
+export function actorOptionsAt(
+  actor:
+    | {
+        options: Record<string, unknown>;
+        changes?: { atSeq: number; options: Record<string, unknown> }[] | undefined;
+      }
+    | undefined,
+  seq: number,
+): Record<string, unknown> | undefined {
+  if (!actor) return undefined;
+  let options = actor.options;
+  for (const c of actor.changes ?? []) if (seq > c.atSeq) options = c.options;
+  return options;
+}
+
 /** Every retry of a history, for inferring min_backoff. */
 export function retryFacts(history: readonly JournalEventWire[]): RetryFact[] {
   const facts: RetryFact[] = [];

@@ -450,6 +450,12 @@ export function engineApiContract(name: string, open: (db: string) => Promise<Co
       expect(runs.find((r) => r.runId === original.runId)).toMatchObject({ forkOf: null });
       const opened = await api.call('openRun', { runId: fork.runId });
       expect(opened).toMatchObject({ runId: fork.runId, mode: 'inspect' });
+      // Its actor is declared as the scenario had it; the fork's change holds after event 2.
+      const [forked] = (await api.call('actors')).actors.filter((a) => a.name === ACTOR);
+      expect(forked?.options.max_retries).not.toBe(1);
+      expect(forked?.changes).toEqual([
+        { atSeq: 2, options: expect.objectContaining({ max_retries: 1 }) },
+      ]);
       const list = await api.call('messages', {});
       expect(list.items[0]).toMatchObject({ status: 'dead', attempts: 2 });
       const readOnly = await rejection(api.call('enqueue', { actor: ACTOR }));

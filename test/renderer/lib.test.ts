@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JournalEventWire } from '../../core/host/api/index.ts';
-import { buildAttempts, retryOptionsFor } from '../../renderer/lib/attempts.ts';
+import { actorOptionsAt, buildAttempts, retryOptionsFor } from '../../renderer/lib/attempts.ts';
 import { explainBackoff, inferMinBackoff } from '../../renderer/lib/backoff.ts';
 import { explainEvent } from '../../renderer/lib/explain.ts';
 import { formatDuration, formatRunTime } from '../../renderer/lib/format.ts';
@@ -108,6 +108,23 @@ describe('explaining retries with the backoff formula', () => {
     ]);
     expect(attempts[1]!.retry).toMatchObject({ retries: 1, delayMs: 3117, minBackoffMs: 1000 });
     expect(attempts[1]!.retry!.jitter).toBeCloseTo(1.5585, 3);
+  });
+});
+
+describe("an actor's options in a fork", () => {
+  it('holds the declared options up to the fork point and each change from right after its event', () => {
+    const actor = {
+      options: { max_retries: 5 },
+      changes: [
+        { atSeq: 4, options: { max_retries: 1 } },
+        { atSeq: 9, options: { max_retries: 2 } },
+      ],
+    };
+    expect(actorOptionsAt(actor, 4)).toEqual({ max_retries: 5 });
+    expect(actorOptionsAt(actor, 5)).toEqual({ max_retries: 1 });
+    expect(actorOptionsAt(actor, 10)).toEqual({ max_retries: 2 });
+    expect(actorOptionsAt({ options: { max_retries: 5 } }, 100)).toEqual({ max_retries: 5 });
+    expect(actorOptionsAt(undefined, 1)).toBeUndefined();
   });
 });
 

@@ -76,6 +76,11 @@ export const ActorInfoSchema = z.object({
   priority: z.number(),
   options: Options,
   declared: Options,
+  /**
+   * Since 1.2, in a fork: the effective options from right after event `atSeq` on, one entry per
+   * fork step that changed this actor's options (`options` is what held before the first).
+   */
+  changes: z.array(z.object({ atSeq: Count, options: Options })).optional(),
 });
 
 /** The workers of the current run. */

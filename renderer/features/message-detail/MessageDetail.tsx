@@ -6,7 +6,7 @@
 import { Button } from '../../ui/Button.tsx';
 import { StatusBadge } from '../../ui/StatusBadge.tsx';
 import { useEngine } from '../../engine/engine-context.ts';
-import { buildAttempts, retryOptionsFor } from '../../lib/attempts.ts';
+import { actorOptionsAt, buildAttempts, retryOptionsFor } from '../../lib/attempts.ts';
 import { formatRunTime, shortId } from '../../lib/format.ts';
 import { useQuery } from '../../lib/use-query.ts';
 import { useActions, useAppStore } from '../../store/use-app-store.ts';
@@ -68,7 +68,9 @@ function Detail({ id }: { id: string }) {
     {},
   );
   const actor = actorInfo[m.actor];
-  const attempts = buildAttempts(history, retryOptionsFor(options, actor?.options), nowT);
+  // In a fork, the actor's options as they stand at the last event shown.
+  const actorOptions = actorOptionsAt(actor, history.at(-1)?.seq ?? 0);
+  const attempts = buildAttempts(history, retryOptionsFor(options, actorOptions), nowT);
   const writable = !travelling && (mode === 'scenario' || mode === 'module');
 
   return (
@@ -148,7 +150,7 @@ function Detail({ id }: { id: string }) {
       <pre className="code">{json({ args: m.args, kwargs: m.kwargs })}</pre>
       <h3>Options</h3>
       <pre className="code">{json(options)}</pre>
-      {actor ? <ActorOptions actor={actor} /> : null}
+      {actor ? <ActorOptions actor={{ ...actor, options: actorOptions ?? actor.options }} /> : null}
       {m.result !== undefined && !travelling ? (
         <>
           <h3>Result</h3>

@@ -5,6 +5,7 @@
  */
 import type { JournalEventWire } from '../../../core/host/api/index.ts';
 import { useEngine } from '../../engine/engine-context.ts';
+import { actorOptionsAt } from '../../lib/attempts.ts';
 import { explainEvent } from '../../lib/explain.ts';
 import { formatRunTime } from '../../lib/format.ts';
 import { useQuery } from '../../lib/use-query.ts';
@@ -47,7 +48,11 @@ function Explained({ event }: { event: JournalEventWire }) {
   const api = useEngine();
   const a = useActions();
   const id = event.messageId;
-  const actor = useAppStore((s) => (event.actor ? s.messages.actorInfo[event.actor] : undefined));
+  const actorInfo = useAppStore((s) =>
+    event.actor ? s.messages.actorInfo[event.actor] : undefined,
+  );
+  // In a fork, the options in effect at this event (a change holds from its fork point on).
+  const actorOptions = actorOptionsAt(actorInfo, event.seq);
   const needsHistory = event.kind === 'retry_scheduled';
   const q = useQuery(
     () =>
@@ -60,11 +65,11 @@ function Explained({ event }: { event: JournalEventWire }) {
         history: q.data.history,
         options: q.data.history.reduce<Record<string, unknown>>(
           (o, e) => (e.options ? { ...o, ...e.options } : o),
-          { ...actor?.options },
+          { ...actorOptions },
         ),
       }
-    : actor
-      ? { options: { ...actor.options } }
+    : actorOptions
+      ? { options: { ...actorOptions } }
       : {};
   const x = explainEvent(event, ctx);
   return (
