@@ -58,14 +58,7 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
       fileMustExist: opts.readonly === true,
     });
   } catch (err) {
-    throw (
-      sqliteFileError(err, file) ??
-      new RehearsalError(
-        'DB_OPEN_FAILED',
-        `cannot open database ${file}: ${(err as Error).message}`,
-        { file },
-      )
-    );
+    throw openFailed(err, file);
   }
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
@@ -85,15 +78,20 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
   } catch (err) {
     db.close();
     if (err instanceof RehearsalError) throw err;
-    throw (
-      sqliteFileError(err, file) ??
-      new RehearsalError(
-        'DB_OPEN_FAILED',
-        `cannot open database ${file}: ${(err as Error).message}`,
-        { file },
-      )
-    );
+    throw openFailed(err, file);
   }
+}
+
+/** The coded error for a file SQLite would not open: a known file problem, else DB_OPEN_FAILED. */
+function openFailed(err: unknown, file: string): RehearsalError {
+  return (
+    sqliteFileError(err, file) ??
+    new RehearsalError(
+      'DB_OPEN_FAILED',
+      `cannot open database ${file}: ${(err as Error).message}`,
+      { file },
+    )
+  );
 }
 
 function checkHeader(file: string, readonly: boolean): void {
