@@ -11,7 +11,7 @@ import { RehearsalError } from '../errors.ts';
 import { emptyWorld, queueStates } from '../journal/world-state.ts';
 import type { Message } from '../message.ts';
 import { isStoredFailure } from '../results/result-backend.ts';
-import { parseSet } from '../sim/fork.ts';
+import { forkMeta, parseSet, type ForkStep } from '../sim/fork.ts';
 import { computeStats } from '../sim/stats.ts';
 import type { MethodResult, ParamsOut } from './api/methods.ts';
 import { toWireEvent } from './event-feed.ts';
@@ -108,14 +108,9 @@ function forkSteps(
   meta: string | undefined,
 ): { atSeq: number; options: Map<string, Record<string, unknown>> }[] {
   if (meta === undefined) return [];
-  let chain: { atSeq: number; sets: string[] }[];
+  let chain: ForkStep[];
   try {
-    const m = JSON.parse(meta) as {
-      atSeq: number;
-      sets: string[];
-      chain?: { atSeq: number; sets: string[] }[];
-    };
-    chain = m.chain ?? [{ atSeq: m.atSeq, sets: m.sets }];
+    chain = forkMeta(meta).chain;
   } catch {
     return [];
   }

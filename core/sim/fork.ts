@@ -77,8 +77,11 @@ export function readRun(file: string): RunInfo {
   }
 }
 
-/** The stored `fork_of` meta (forks made before chains existed have one step: their own). */
-function forkMeta(text: string): NonNullable<RunInfo['forkOf']> {
+/**
+ * The stored `fork_of` meta (forks made before chains existed have one step: their own).
+ * @throws SyntaxError when the text is not JSON.
+ */
+export function forkMeta(text: string): NonNullable<RunInfo['forkOf']> {
   const m = JSON.parse(text) as Omit<NonNullable<RunInfo['forkOf']>, 'chain'> & {
     chain?: ForkStep[];
   };
