@@ -344,13 +344,16 @@ export class EngineHost implements EngineApi {
   }
 
   private clockState(run: RunSession): MethodResult<'clock.runUntil'> {
+    const idle = run.idle;
     return {
       kind: run.clock.kind,
       now: run.clock.now(),
       t: run.t,
       seq: run.lastSeq,
-      idle: run.idle,
-      speed: this.speed,
+      idle,
+      // `info` is answered between the instants of a pacer tick, so the run can already be idle
+      // while the tick that will set speed to 0 is still finishing: an idle run never plays.
+      speed: idle ? 0 : this.speed,
     };
   }
 
