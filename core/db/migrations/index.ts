@@ -10,6 +10,7 @@ const files = [
   '0004-checkpoints.sql',
   '0005-drop-message-id-index.sql',
   '0006-journal-message-keys.sql',
+  '0007-journal-root-buckets.sql',
 ];
 
 /** Every migration, in order; `version` is the `PRAGMA user_version` after it. */

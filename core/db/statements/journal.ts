@@ -37,17 +37,20 @@ export function journalStatements(db: Db) {
   const page = db.prepare<[number, number], EventRow>(
     'SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
   );
-  // Roots through the UUID index, the rest through the integer one (migration 0006).
+  // Roots through the bucketed UUID index (migration 0007): one seek per 4096-event bucket,
+  // oldest first (CROSS JOIN keeps the buckets the outer loop), the rest through the integer one
+  // (migration 0006).
+  const buckets = `WITH RECURSIVE b(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM b WHERE k < (SELECT max(seq) >> 12 FROM events))
+     SELECT e.seq FROM b CROSS JOIN events e
+     WHERE (e.seq >> 12) = b.k AND e.message_id = @id AND e.msg IS NULL AND e.message_id IS NOT NULL`;
   const byMessage = db.prepare<{ id: string }, EventRow>(
-    `SELECT * FROM events WHERE message_id = @id AND msg IS NULL
+    `WITH roots(seq) AS (${buckets})
+     SELECT * FROM events WHERE seq IN (SELECT seq FROM roots)
      UNION ALL
-     SELECT * FROM events WHERE msg IS NOT NULL AND msg IN
-       (SELECT seq FROM events WHERE message_id = @id AND msg IS NULL)
+     SELECT * FROM events WHERE msg IS NOT NULL AND msg IN (SELECT seq FROM roots)
      ORDER BY seq`,
   );
-  const rootOf = db.prepare<[string], { seq: number }>(
-    'SELECT seq FROM events WHERE message_id = ? AND msg IS NULL ORDER BY seq LIMIT 1',
-  );
+  const rootOf = db.prepare<{ id: string }, { seq: number }>(`${buckets} LIMIT 1`);
   const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
   return {
@@ -77,7 +80,7 @@ export function journalStatements(db: Db) {
     /** Every row of one message id, in order. */
     byMessage: (messageId: string): EventRow[] => byMessage.all({ id: messageId }),
     /** Seq of the first row of a message id (its root), or null when it has none yet. */
-    rootOf: (messageId: string): number | null => rootOf.get(messageId)?.seq ?? null,
+    rootOf: (messageId: string): number | null => rootOf.get({ id: messageId })?.seq ?? null,
     /** Highest seq written, 0 when empty. */
     lastSeq: (): number => lastSeq.get()?.seq ?? 0,
     /** Number of rows. */
