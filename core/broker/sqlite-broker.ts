@@ -257,24 +257,15 @@ export class SqliteBroker implements Broker {
     // Validated and encoded above, so only the database itself can fail in here: join an
     // enclosing batch without a savepoint (a failure dooms the batch, see writeJoined).
     this.store.writeJoined(() => {
-      this.store.messages.insert({
-        message_id: stored.messageId,
-        queue: canonical,
-        actor: stored.actorName,
-        state: delay === null ? STATE.ready : STATE.delayed,
-        ready_at: delay === null ? now : now + delay,
-        body,
-        label: opts.label ?? null,
-        attempts: opts.attempts ?? 0,
-        enqueued_at: now,
-      });
       const common = {
         messageId: stored.messageId,
         label: opts.label ?? null,
         actor: stored.actorName,
         queue: canonical,
       };
-      this.journal.append(
+      // A retry or a requeue continues its message's history: the same root.
+      const known = first ? null : this.journal.rootOf(stored.messageId);
+      const seq = this.journal.append(
         {
           kind: 'enqueued',
           ...common,
@@ -285,9 +276,22 @@ export class SqliteBroker implements Broker {
           options: stored.options,
           delay,
         },
-        first,
+        known ?? 'first',
       );
-      if (delay !== null) this.journal.append({ kind: 'delayed', ...common, delay });
+      const root = known ?? seq;
+      this.store.messages.insert({
+        message_id: stored.messageId,
+        queue: canonical,
+        actor: stored.actorName,
+        state: delay === null ? STATE.ready : STATE.delayed,
+        ready_at: delay === null ? now : now + delay,
+        body,
+        label: opts.label ?? null,
+        attempts: opts.attempts ?? 0,
+        enqueued_at: now,
+        root,
+      });
+      if (delay !== null) this.journal.append({ kind: 'delayed', ...common, delay }, root);
     });
     this.emitAfter('afterEnqueue', stored, delay);
     if (delay !== null) this.emitBefore('beforeDelayMessage', stored);
@@ -337,6 +341,7 @@ export class SqliteBroker implements Broker {
 
   /** Builds the proxy of a claimed row; a row that cannot be decoded is dead-lettered at once. */
   private rowToProxy(row: ClaimedRow, owner: string): MessageProxy | null {
+    this.journal.knowRoot(row.message_id, row.root);
     let message: Message;
     try {
       message = decodeMessage(row.body);
@@ -500,6 +505,7 @@ export class SqliteBroker implements Broker {
       for (const row of this.store.messages.expiredLeases(now)) {
         if (!this.store.messages.reclaimExpired(row.id, now)) continue;
         n++;
+        this.journal.knowRoot(row.message_id, row.root);
         this.journal.append({
           kind: 'requeued',
           messageId: row.message_id,
@@ -621,6 +627,7 @@ export class SqliteBroker implements Broker {
         delete options.eta;
         const fresh = { ...m, queueName: r.queue, options };
         this.store.messages.deleteRow(r.id);
+        this.journal.knowRoot(r.message_id, r.root);
         this.enqueue(fresh, { reason: 'requeue', label: r.label, attempts: r.attempts });
       }
       return rows.length;
@@ -651,14 +658,17 @@ export class SqliteBroker implements Broker {
 
   /** Journals that a message row was dropped (flush, dead-letter purge or TTL). */
   private journalPurged(r: MessageRow, reason: 'flush' | 'dlq_purge' | 'ttl'): void {
-    this.journal.append({
-      kind: 'purged',
-      messageId: r.message_id,
-      label: r.label,
-      actor: r.actor,
-      queue: r.queue,
-      reason,
-    });
+    this.journal.append(
+      {
+        kind: 'purged',
+        messageId: r.message_id,
+        label: r.label,
+        actor: r.actor,
+        queue: r.queue,
+        reason,
+      },
+      r.root ?? undefined,
+    );
   }
 
   pendingCount(queue?: string): number {

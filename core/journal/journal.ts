@@ -45,10 +45,11 @@ export class Journal {
   }
 
   /**
-   * Appends one event; must run inside the write of the state change it records. `first` says
-   * the event is the first ever of a message id just built here (no lookup of its root).
+   * Appends one event; must run inside the write of the state change it records. `root` says
+   * where its message's first row is: `'first'` for the first row ever of a message id just
+   * built here, a seq when the caller knows it; otherwise it is looked up (cached).
    */
-  append(entry: JournalEntry, first = false): number {
+  append(entry: JournalEntry, root?: 'first' | number): number {
     const data: Record<string, unknown> = {};
     if (entry.args !== undefined) data.args = entry.args;
     if (entry.kwargs !== undefined) data.kwargs = entry.kwargs;
@@ -58,7 +59,12 @@ export class Journal {
     const hasData = Object.keys(data).length > 0;
     const at = this.clock.now();
     const messageId = entry.messageId ?? null;
-    const root = messageId === null || first ? null : this.rootOf(messageId);
+    const msg =
+      messageId === null || root === 'first'
+        ? null
+        : root !== undefined
+          ? root
+          : this.rootOf(messageId);
     const row = {
       at,
       wall: wallNow(),
@@ -74,13 +80,12 @@ export class Journal {
       worker: entry.worker ?? null,
       thread: entry.thread ?? null,
       data: hasData ? safeJson(data) : null,
-      msg: root,
+      msg,
     };
     const seq = this.store.journal.insert(row);
-    if (messageId !== null) {
-      if (root === null) this.remember(messageId, seq);
-      else if (entry.kind === 'acked') this.roots.delete(messageId);
-    }
+    // A new root is not cached: the message row keeps it (`knowRoot` at claim), and most sends
+    // are claimed by a process of their own or long after.
+    if (messageId !== null && entry.kind === 'acked') this.roots.delete(messageId);
     if (this.listeners.size > 0 || this.immediate.size > 0) {
       const event = rowToEvent({ seq, ...row }, this.startAt);
       for (const l of this.immediate) l(event);
@@ -89,7 +94,13 @@ export class Journal {
     return seq;
   }
 
-  private rootOf(messageId: string): number | null {
+  /** Caches where a message's first row is, as its message row says (migration 8). */
+  knowRoot(messageId: string, root: number | null): void {
+    if (root !== null) this.remember(messageId, root);
+  }
+
+  /** Seq of the first row of a message id (cached), or null when it has none yet. */
+  rootOf(messageId: string): number | null {
     const cached = this.roots.get(messageId);
     if (cached !== undefined) return cached;
     const root = this.store.journal.rootOf(messageId);

@@ -11,6 +11,7 @@ const files = [
   '0005-drop-message-id-index.sql',
   '0006-journal-message-keys.sql',
   '0007-journal-root-buckets.sql',
+  '0008-message-root.sql',
 ];
 
 /** Every migration, in order; `version` is the `PRAGMA user_version` after it. */

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../../core/index.ts';
 import * as A from '../../fixtures/actors.ts';
@@ -74,6 +75,20 @@ describe('several worker processes on one database file', () => {
     for (const id of ids) {
       expect(counts.get(id), id).toEqual({ enqueued: 1, started: 1, succeeded: 1, acked: 1 });
     }
+    // The workers wrote each message's rows under the root this process wrote, and it finds them.
+    for (const id of [ids[0]!, ids[999]!, ids[1999]!])
+      expect(e.history(id).map((x) => x.kind)).toEqual([
+        'enqueued',
+        'started',
+        'succeeded',
+        'acked',
+      ]);
+    const db = new Database(e.file, { readonly: true });
+    const roots = db
+      .prepare("SELECT count(*) AS n FROM events WHERE msg IS NULL AND kind <> 'enqueued'")
+      .get() as { n: number };
+    db.close();
+    expect(roots.n).toBe(0);
     expect(e.broker.stats().find((s) => s.queue === 'default')).toMatchObject({
       ready: 0,
       delayed: 0,

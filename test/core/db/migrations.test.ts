@@ -9,6 +9,7 @@ import {
   SeededRng,
   SqliteBroker,
   VirtualClock,
+  Worker,
 } from '../../../core/index.ts';
 import {
   APPLICATION_ID,
@@ -125,6 +126,40 @@ describe('database migrations', () => {
       [4, 'dead_lettered'],
     ]);
     b.close();
+  });
+
+  it('finishes a message queued before migration 8 (no root on its row) with its whole history', async () => {
+    const file = tempDbPath();
+    const b7 = new SqliteBroker({ file, clock: new VirtualClock(), rng: new SeededRng(1) });
+    const m = actor((x: number) => x * 2, { actorName: 'double', broker: b7 }).send(21);
+    b7.close();
+    // Take the file back to schema 7: the row forgets its root, as rows written before 8 did.
+    const db = new Database(file);
+    db.exec('UPDATE messages SET root = NULL; ALTER TABLE messages DROP COLUMN root');
+    db.pragma('user_version = 7');
+    db.close();
+    const clock = new VirtualClock();
+    const b = new SqliteBroker({ file, clock, rng: new SeededRng(2) });
+    actor((x: number) => x * 2, { actorName: 'double', broker: b });
+    const w = new Worker(b, { threads: 1 });
+    w.start();
+    await clock.run({ untilIdle: true });
+    await w.stop();
+    expect(b.journal.history(m.messageId).map((e) => e.kind)).toEqual([
+      'enqueued',
+      'started',
+      'succeeded',
+      'acked',
+    ]);
+    b.close();
+    expect(pragmas(file).version).toBe(LATEST_SCHEMA_VERSION);
+    // Every later row points at the first one, found through the index.
+    const check = new Database(file, { readonly: true });
+    const rows = check
+      .prepare('SELECT seq, msg FROM events WHERE message_id = ? ORDER BY seq')
+      .all(m.messageId) as { seq: number; msg: number | null }[];
+    check.close();
+    expect(rows.map((r) => r.msg)).toEqual([null, rows[0]!.seq, rows[0]!.seq, rows[0]!.seq]);
   });
 
   it('refuses a Rehearsal file with a newer schema version (WAL mode) with DB_NEWER_SCHEMA, byte-identical', () => {

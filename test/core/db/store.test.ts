@@ -13,6 +13,7 @@ const row = (id: string) => ({
   label: null,
   attempts: 0,
   enqueued_at: 0,
+  root: null,
 });
 
 const ids = (s: SqliteStore): string[] => s.messages.flushable('default').map((r) => r.message_id);
