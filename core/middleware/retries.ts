@@ -28,13 +28,33 @@ export type RetriesOptions = {
 
 type ThrowsEntry = string | (abstract new (...a: never[]) => unknown);
 
-/** True when `err` matches a `throws` list entry (a class it is an instance of, or its type name). */
+/**
+ * True when `err` matches a `throws` list entry: a class it is an instance of, or the name of its
+ * type or of any class it inherits from (as `isinstance` matches subclasses).
+ */
 export function matchesThrows(err: unknown, list: unknown): boolean {
   if (!list) return false;
   const entries = (Array.isArray(list) ? list : [list]) as ThrowsEntry[];
-  return entries.some((e) =>
-    typeof e === 'string' ? errorType(err) === e : typeof e === 'function' && err instanceof e,
-  );
+  let names: string[] | null = null;
+  return entries.some((e) => {
+    if (typeof e === 'function') return err instanceof e;
+    if (typeof e !== 'string') return false;
+    names ??= typeNames(err);
+    return names.includes(e);
+  });
+}
+
+/** The type name of `err` and the names of the classes it inherits from. */
+function typeNames(err: unknown): string[] {
+  const names = [errorType(err)];
+  if (typeof err !== 'object' || err === null) return names;
+  for (let proto = Object.getPrototypeOf(err) as object | null; proto;) {
+    if (proto === Object.prototype) break;
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && name && !names.includes(name)) names.push(name);
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return names;
 }
 
 export class Retries extends Middleware {

@@ -38,8 +38,10 @@ export class TimeLimit extends Middleware {
   override beforeProcessMessage(broker: Broker, p: MessageProxy): void {
     const actor = broker.getActor(p.actorName);
     const limit = resolveOption('time_limit', p.options, actor?.options ?? {}, this.timeLimitMs);
-    if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) return;
-    const timer = broker.clock.setTimer(limit, () => {
+    // A limit of 0 or less is a deadline already passed: the attempt is interrupted at once, as
+    // Dramatiq's watchdog does at its next check (only a missing or infinite limit means none).
+    if (typeof limit !== 'number' || !Number.isFinite(limit)) return;
+    const timer = broker.clock.setTimer(Math.max(0, limit), () => {
       const interrupt = interruptOf(p);
       if (!interrupt) return;
       broker.logger.log({

@@ -12,7 +12,7 @@
  */
 import type { Broker } from '../broker/broker.ts';
 import type { MessageProxy } from '../broker/message-proxy.ts';
-import { resolveOption } from '../actor-options.ts';
+import { pyTruthy, resolveOption } from '../actor-options.ts';
 import { errorInfo, RehearsalError } from '../errors.ts';
 import type { Message } from '../message.ts';
 import { Middleware, type ProcessOutcome } from '../middleware/middleware.ts';
@@ -57,7 +57,7 @@ export class Results extends Middleware {
     const actor = broker.getActor(message.actorName);
     if (!actor) return null;
     return {
-      store: Boolean(
+      store: pyTruthy(
         resolveOption('store_results', message.options, actor.options, this.storeResults),
       ),
       ttl: Number(
@@ -89,8 +89,13 @@ export class Results extends Middleware {
 
   override afterNack(broker: Broker, p: MessageProxy): void {
     const o = this.lookupOptions(broker, p.message);
-    if (!o?.store || p.exception === undefined) return;
-    const info = errorInfo(p.exception);
+    if (!o?.store || !p.failed) return;
+    // Failed without an exception (a before hook called fail()): Dramatiq stores
+    // Exception("unknown").
+    const info =
+      p.exception === undefined
+        ? { type: 'Exception', message: 'unknown' }
+        : errorInfo(p.exception);
     this.save(
       broker,
       p,
@@ -169,6 +174,12 @@ export function resultsOf(broker: Broker): Results {
       {},
     );
   return r;
+}
+
+/** The result backend in use on `broker`: its Results middleware's, else the broker's own. */
+export function resultBackendOf(broker: Broker): ResultBackend {
+  const r = broker.middleware.find((m): m is Results => m instanceof Results);
+  return r ? r.backendFor(broker) : broker.resultBackend();
 }
 
 /** Shortcut: `resultsOf(broker).getResult(broker, message, opts)`. */

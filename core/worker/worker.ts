@@ -54,7 +54,11 @@ export type WorkerOptions = {
 };
 
 type Slot = { index: number; busy: MessageProxy | null; info: ThreadInfo };
-type Finished = { p: MessageProxy; outcome: ProcessOutcome | 'skipped'; slot: Slot };
+/**
+ * How an attempt ended: the actor's outcome, a skip, or `not-run` (a before hook marked the
+ * message failed, so the actor was not called: Dramatiq §4.4 step 2).
+ */
+type Finished = { p: MessageProxy; outcome: ProcessOutcome | 'skipped' | 'not-run'; slot: Slot };
 
 export class Worker {
   readonly broker: Broker;
@@ -320,7 +324,12 @@ export class Worker {
         try {
           this.broker.emitBefore('beforeProcessMessage', p);
         } catch (err) {
-          this.finishSkip(p, slot, err);
+          this.finishEarly(p, slot, err);
+          continue;
+        }
+        if (p.failed) {
+          this.finished.push({ p, outcome: 'not-run', slot });
+          this.scheduleFlush();
           continue;
         }
         this.broker.markStarted(p, this.info.index, slot.index);
@@ -353,10 +362,16 @@ export class Worker {
     });
   }
 
-  private finishSkip(p: MessageProxy, slot: Slot, err: unknown): void {
-    if (!(err instanceof SkipMessage)) throw err;
-    this.finished.push({ p, outcome: 'skipped', slot });
-    p.exception = err;
+  /**
+   * A before hook raised (only a MiddlewareError gets here, see emitBefore): a `SkipMessage` takes
+   * the skip path, any other is the attempt's exception, as if the actor had raised it (Dramatiq
+   * §4.4 steps 1 and 4: the actor is not called, Retries may retry it).
+   */
+  private finishEarly(p: MessageProxy, slot: Slot, err: unknown): void {
+    if (err instanceof SkipMessage) {
+      p.exception = err;
+      this.finished.push({ p, outcome: 'skipped', slot });
+    } else this.finished.push({ p, outcome: { ok: false, exception: err }, slot });
     this.scheduleFlush();
   }
 
@@ -451,9 +466,13 @@ export class Worker {
       const skip = p.exception instanceof SkipMessage ? p.exception : new SkipMessage();
       b.journal.append({ kind: 'skipped', ...fields, error: errorInfo(skip) });
       b.emitAfter('afterSkipMessage', p);
+    } else if (outcome === 'not-run') {
+      // Marked failed before the actor ran: the after hooks see no result and no exception.
+      b.emitAfter('afterProcessMessage', p, { ok: true, result: null });
     } else if (outcome.ok) {
       p.result = outcome.result;
       b.journal.append({ kind: 'succeeded', ...fields, result: outcome.result ?? null });
+      this.warnDiscarded(p, outcome.result);
       b.emitAfter('afterProcessMessage', p, outcome);
     } else {
       p.exception = outcome.exception;
@@ -463,6 +482,22 @@ export class Worker {
     }
     if (p.failed) b.nack(p);
     else b.ack(p);
+  }
+
+  /** Dramatiq §4.4 step 3: a value nobody can read (no Results middleware, no pipeline). */
+  private warnDiscarded(p: MessageProxy, result: unknown): void {
+    if (
+      result === null ||
+      result === undefined ||
+      (p.options.pipe_target !== undefined && p.options.pipe_target !== null)
+    )
+      return;
+    if (this.broker.middleware.some((m) => m.actorOptions.has('store_results'))) return;
+    this.broker.logger.log({
+      level: 'WARNING',
+      logger: 'dramatiq.worker.WorkerThread',
+      message: `Actor '${p.actorName}' returned a value that is not None, and you haven't added the Results middleware to the broker, which means the value will be discarded. You should either return None from the actor or add the Results middleware to the broker.`,
+    });
   }
 
   private logFailure(p: MessageProxy, err: unknown): void {
