@@ -147,9 +147,11 @@ export function validateActorOptions(
   }
 }
 
-function truthy(v: unknown): boolean {
+/** Python's truth of a JSON value: empty lists and objects are false, NaN is true. */
+export function pyTruthy(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;
   if (v !== null && typeof v === 'object') return Object.keys(v).length > 0;
+  if (typeof v === 'number') return v !== 0;
   return Boolean(v);
 }
 
@@ -172,9 +174,9 @@ export function resolveOption(
     case 'present':
       return inMsg ? m : inActor ? a : mwDefault;
     case 'truthy-then-present':
-      return truthy(m) ? m : inActor ? a : mwDefault;
+      return pyTruthy(m) ? m : inActor ? a : mwDefault;
     case 'truthy':
-      return truthy(m) ? m : inActor ? a : mwDefault;
+      return pyTruthy(m) ? m : inActor ? a : mwDefault;
     case 'actor-only':
       return inActor ? a : mwDefault;
     case 'not-null':

@@ -19,7 +19,6 @@ import type { Broker } from './broker/broker.ts';
 import { ACTOR_OPTIONS, toWireOptions, validateActorOptions } from './actor-options.ts';
 import { RehearsalError } from './errors.ts';
 import type { Message, MessageOptions } from './message.ts';
-import { assertJsonValue } from './message.ts';
 
 /** Any actor function. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -130,14 +129,16 @@ export class Actor<F extends ActorFn = ActorFn> {
   }
 
   /**
-   * Builds a message with options (camelCase or wire names); nothing is enqueued.
-   * @throws RehearsalError `NOT_JSON_SERIALIZABLE` (arguments), `INVALID_CALLBACK`.
+   * Builds a message with options (camelCase or wire names); nothing is enqueued. `delayMs`
+   * becomes the `delay` option, which a pipeline step is enqueued with (Dramatiq's
+   * `message_with_options(delay=…)`). Arguments are checked for JSON when the message is sent,
+   * after the `before_enqueue` hooks, as Dramatiq encodes it then.
+   * @throws RehearsalError `INVALID_CALLBACK`.
    */
   messageWithOptions(opts: SendOptions = {}): Message {
-    const { args = [], kwargs = {}, delayMs: _delay, ...rest } = opts;
+    const { args = [], kwargs = {}, delayMs, ...rest } = opts;
     const b = this.broker;
-    assertJsonValue(args, `args of ${this.actorName}`);
-    assertJsonValue(kwargs, `kwargs of ${this.actorName}`);
+    if (delayMs !== undefined && delayMs !== null && rest.delay === undefined) rest.delay = delayMs;
     const options: MessageOptions = normalizeCallbacks(
       this.actorName,
       toWireOptions(rest, b.actorOptions),
@@ -158,10 +159,16 @@ export class Actor<F extends ActorFn = ActorFn> {
     return this.sendWithOptions({ args });
   }
 
-  /** Builds a message with options and enqueues it with `delayMs`; returns it as enqueued. */
+  /**
+   * Builds a message with options and enqueues it after `delayMs` (or `delay`, Dramatiq's name);
+   * the delay is how it is sent, not an option of the message. Returns it as enqueued.
+   * @throws RehearsalError `NOT_JSON_SERIALIZABLE` (arguments), `INVALID_CALLBACK`.
+   */
   sendWithOptions(opts: SendOptions = {}): Message {
-    const message = this.messageWithOptions(opts);
-    return this.broker.enqueue(message, { delayMs: opts.delayMs ?? null, reason: 'send' });
+    const { delayMs, delay, ...rest } = opts;
+    const message = this.messageWithOptions(rest);
+    const d = delayMs ?? (typeof delay === 'number' ? delay : null);
+    return this.broker.enqueue(message, { delayMs: d, reason: 'send' });
   }
 
   /**

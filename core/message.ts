@@ -143,12 +143,34 @@ const NON_FINITE = '\u0000nonfinite:';
 
 function pyReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) return `${NON_FINITE}${String(value)}`;
+  // A string that looks like a marker is marked too, so that it stays a string.
+  if (typeof value === 'string' && value.startsWith(NON_FINITE)) return `${NON_FINITE}S${value}`;
   return value;
 }
 
 // Python's ensure_ascii escapes everything outside printable ASCII (space..`~`), DEL included.
 const NON_ASCII = /[\u007f-\uffff]/g;
 const NON_FINITE_TOKEN = /"\\u0000nonfinite:(NaN|Infinity|-Infinity)"/g;
+const MARKED_STRING = /"\\u0000nonfinite:S/g;
+
+// Python writes a float below 1e-4 as 1e-05 (two exponent digits at least), where JavaScript
+// writes 0.00001 or 1e-7. Only a text with such a number in it is rewritten.
+const SMALL_FLOAT_HINT = /\de-\d|0\.0000/;
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/g;
+
+function pyFloatToken(t: string): string {
+  if (t.charCodeAt(0) === 34) return t;
+  const x = Number(t);
+  if (Number.isInteger(x)) return t;
+  const [mantissa, exp] = x.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  return e >= -4 ? t : `${mantissa}e-${String(-e).padStart(2, '0')}`;
+}
+
+/** Small floats as Python's `repr` writes them (see SMALL_FLOAT_HINT). */
+function pyFloats(text: string): string {
+  return SMALL_FLOAT_HINT.test(text) ? text.replace(JSON_TOKEN, pyFloatToken) : text;
+}
 
 /**
  * JSON text as Python's `json.dumps` with compact separators writes it (contract item 2).
@@ -181,8 +203,11 @@ export function pyJsonStringify(value: unknown, where = 'value'): string {
  */
 function stringifyNonFinite(value: unknown): string | undefined {
   const plain = JSON.stringify(value);
-  if (plain === undefined || !plain.includes('null')) return plain;
-  return JSON.stringify(value, pyReplacer).replace(NON_FINITE_TOKEN, '$1');
+  if (plain === undefined) return plain;
+  if (!plain.includes('null')) return pyFloats(plain);
+  return pyFloats(
+    JSON.stringify(value, pyReplacer).replace(NON_FINITE_TOKEN, '$1').replace(MARKED_STRING, '"'),
+  );
 }
 
 /**
@@ -282,22 +307,19 @@ export function pyJsonParse(text: string): unknown {
   } catch (err) {
     if (!/NaN|Infinity/.test(text)) throw err;
   }
-  // Replace bare tokens outside strings with marker strings, then revive them.
+  // Replace bare tokens outside strings with marker strings, then revive them. A string that
+  // itself starts with the marker is marked as a string, so it is not revived as a number.
   let out = '';
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') {
-        out += text[i + 1] ?? '';
-        i++;
-      } else if (c === '"') inString = false;
-      continue;
-    }
     if (c === '"') {
-      inString = true;
-      out += c;
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const token = text.slice(i, j + 1);
+      i = j;
+      // A NUL can only be written escaped, so only such a string can hold the marker.
+      const decoded = token.includes('\\u0000') ? (JSON.parse(token) as string) : '';
+      out += decoded.startsWith(NON_FINITE) ? JSON.stringify(`${NON_FINITE}S${decoded}`) : token;
       continue;
     }
     const rest = text.slice(i, i + 9);
@@ -314,9 +336,9 @@ export function pyJsonParse(text: string): unknown {
     } else out += c;
   }
   return JSON.parse(out, (_k, v: unknown) => {
-    if (typeof v === 'string' && v.startsWith(NON_FINITE))
-      return Number(v.slice(NON_FINITE.length));
-    return v;
+    if (typeof v !== 'string' || !v.startsWith(NON_FINITE)) return v;
+    const rest = v.slice(NON_FINITE.length);
+    return rest.startsWith('S') ? rest.slice(1) : Number(rest);
   });
 }
 

@@ -74,6 +74,17 @@ export type DeadLetter = {
   attempts: number;
 };
 
+/**
+ * Where a message body without `message_id` or `message_timestamp` gets them (Dramatiq §1.2: a
+ * fresh id and the current time).
+ */
+export function freshFields(broker: Pick<Broker, 'rng' | 'clock'>): {
+  id: () => string;
+  now: () => number;
+} {
+  return { id: () => broker.rng.uuid4(), now: () => broker.clock.now() };
+}
+
 export interface Broker {
   readonly clock: Clock;
   readonly rng: Rng;

@@ -19,7 +19,13 @@ import { STATE, type ClaimedRow, type MessageRow } from '../db/statements/messag
 import { DecodeError, errorInfo, RehearsalError, didYouMean } from '../errors.ts';
 import { Journal } from '../journal/journal.ts';
 import { silentLogger, type Logger } from '../logging.ts';
-import { copyMessage, decodeMessage, encodeMessage, type Message } from '../message.ts';
+import {
+  assertJsonValue,
+  copyMessage,
+  decodeMessage,
+  encodeMessage,
+  type Message,
+} from '../message.ts';
 import { defaultMiddleware } from '../middleware/default-middleware.ts';
 import { Middleware, type HookArgs, type HookName } from '../middleware/middleware.ts';
 import { SystemRng, type Rng } from '../random/rng.ts';
@@ -251,7 +257,13 @@ export class SqliteBroker implements Broker {
         queueName: delayQueueName(canonical),
         options: { eta: now + delay },
       });
+    else if ('eta' in message.options) stored = this.etaOnQueue(message, now);
+    // Held until `eta` (a delay, or an `eta` sent to a normal queue: Dramatiq §3.2).
+    const eta = delay !== null ? now + delay : (stored.options.eta as number | undefined);
     this.emitBefore('beforeEnqueue', stored, delay);
+    // Encoded after the before hooks, as Dramatiq does: a value that is not JSON fails here.
+    assertJsonValue(stored.args, `args of ${stored.actorName}`);
+    assertJsonValue(stored.kwargs, `kwargs of ${stored.actorName}`);
     const body = encodeMessage(stored);
     const first = takeFresh(message);
     // Validated and encoded above, so only the database itself can fail in here: join an
@@ -283,20 +295,42 @@ export class SqliteBroker implements Broker {
         message_id: stored.messageId,
         queue: canonical,
         actor: stored.actorName,
-        state: delay === null ? STATE.ready : STATE.delayed,
-        ready_at: delay === null ? now : now + delay,
+        state: eta === undefined ? STATE.ready : STATE.delayed,
+        ready_at: eta === undefined ? now : eta,
         body,
         label: opts.label ?? null,
         attempts: opts.attempts ?? 0,
         enqueued_at: now,
         root,
       });
-      if (delay !== null) this.journal.append({ kind: 'delayed', ...common, delay }, root);
+      if (eta !== undefined)
+        this.journal.append({ kind: 'delayed', ...common, delay: delay ?? eta - now }, root);
     });
     this.emitAfter('afterEnqueue', stored, delay);
-    if (delay !== null) this.emitBefore('beforeDelayMessage', stored);
+    if (eta !== undefined) this.emitBefore('beforeDelayMessage', stored);
     for (const l of this.enqueueListeners) l(canonical);
     return stored;
+  }
+
+  /**
+   * A message sent to a normal queue with an `eta` option (Dramatiq §3.2): held until then like
+   * a delayed one; `eta: null` is dropped, any other value that is not a time logs a WARNING and
+   * becomes now.
+   */
+  private etaOnQueue(message: Message, now: number): Message {
+    const raw = message.options.eta;
+    if (typeof raw === 'number' && Number.isFinite(raw)) return message;
+    const options = { ...message.options };
+    if (raw === null || raw === undefined) delete options.eta;
+    else {
+      this.logger.log({
+        level: 'WARNING',
+        logger: 'dramatiq.broker',
+        message: `Message ${message.messageId} has an eta that is not a time (${JSON.stringify(raw) ?? String(raw)}); it is due now.`,
+      });
+      options.eta = now;
+    }
+    return { ...message, options };
   }
 
   /**
@@ -344,7 +378,8 @@ export class SqliteBroker implements Broker {
     this.journal.knowRoot(row.message_id, row.root);
     let message: Message;
     try {
-      message = decodeMessage(row.body);
+      // A body without id or timestamp gets them (Dramatiq §1.2): the row's id, and now.
+      message = decodeMessage(row.body, { id: () => row.message_id, now: () => this.clock.now() });
       // A body written by hand may name a queue no send could, or carry options of the wrong
       // type: either would fail in the middle of recording the outcome (wire-options.ts).
       assertQueueName(canonicalQueueName(message.queueName));
@@ -718,7 +753,7 @@ export class SqliteBroker implements Broker {
 
 function safeDecode(body: string, row: MessageRow): Message {
   try {
-    return decodeMessage(body);
+    return decodeMessage(body, { id: () => row.message_id, now: () => row.enqueued_at });
   } catch {
     return {
       queueName: row.queue,

@@ -4,9 +4,11 @@
  * middleware that met `max_backoff: "!"` would fail halfway through recording an outcome.
  *
  * Contract:
- * 1. `checkWireOptions` accepts every option a Rehearsal or Dramatiq producer writes, and refuses
- *    a known option of the wrong type with a `DecodeError` naming the option, the expected type
- *    and the value (the broker dead-letters such a message, like any undecodable one).
+ * 1. `checkWireOptions` accepts every option a Rehearsal or Dramatiq producer writes, whatever
+ *    its value (message options are never validated, Dramatiq §1.3), and refuses only a known
+ *    option of a type no middleware could use (a string where a number goes) with a
+ *    `DecodeError` naming the option, the expected type and the value (the broker dead-letters
+ *    such a message, like any undecodable one).
  * 2. Unknown options, and options that are only ever tested for truth (`notify_shutdown`,
  *    `pipe_ignore`, `store_results`), are not checked: they travel unchanged, as in Dramatiq.
  */
@@ -15,13 +17,20 @@ import type { MessageOptions } from '../message.ts';
 
 type Check = { expected: string; ok: (v: unknown) => boolean };
 
-const msAtLeast0: Check = {
-  expected: 'a number of milliseconds >= 0 (or null)',
-  ok: (v) => v === null || (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER),
+// Numbers of any sign work as Dramatiq's arithmetic does (a negative backoff or TTL is simply
+// already past); only a value that is not a number would fail halfway through an outcome.
+const ms: Check = {
+  expected: 'a number of milliseconds (or null)',
+  ok: (v) => v === null || (typeof v === 'number' && Number.isFinite(v)),
+};
+// A limit may be infinite (no limit), as Python's float('inf') encodes to `Infinity`.
+const limitMs: Check = {
+  expected: 'a number of milliseconds (or null)',
+  ok: (v) => v === null || (typeof v === 'number' && !Number.isNaN(v)),
 };
 const count: Check = {
-  expected: 'a whole number >= 0 (or null)',
-  ok: (v) => v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0),
+  expected: 'a number (or null)',
+  ok: (v) => v === null || (typeof v === 'number' && !Number.isNaN(v)),
 };
 const epochMs: Check = {
   expected: 'a time in epoch milliseconds',
@@ -48,16 +57,16 @@ const messageList: Check = {
     (Array.isArray(v) && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))),
 };
 
+// `eta` is not checked: a claim drops it (the row's ready_at says when the message was due).
 const CHECKS: Readonly<Record<string, Check>> = {
-  max_age: msAtLeast0,
-  time_limit: msAtLeast0,
-  min_backoff: msAtLeast0,
-  max_backoff: msAtLeast0,
-  result_ttl: msAtLeast0,
-  delay: msAtLeast0,
+  max_age: limitMs,
+  time_limit: limitMs,
+  min_backoff: ms,
+  max_backoff: ms,
+  result_ttl: ms,
+  delay: ms,
   max_retries: count,
   retries: count,
-  eta: epochMs,
   requeue_timestamp: epochMs,
   on_success: actorName,
   on_failure: actorName,

@@ -14,7 +14,11 @@ import type { Broker } from '../broker/broker.ts';
 import { RehearsalError } from '../errors.ts';
 import { copyMessage, toMessageData, type Message } from '../message.ts';
 import { Barrier } from '../rate-limits/rate-limiter.ts';
-import { getResult, type GetResultOptions } from '../results/results-middleware.ts';
+import {
+  getResult,
+  resultBackendOf,
+  type GetResultOptions,
+} from '../results/results-middleware.ts';
 import { Pipeline } from './pipeline.ts';
 
 /** What a group is built from. */
@@ -126,7 +130,7 @@ export class Group {
     return this.children.filter((c) =>
       c instanceof Group
         ? c.completed
-        : this.broker.resultBackend().lookup(this.resultMessage(c)).found,
+        : resultBackendOf(this.broker).lookup(this.resultMessage(c)).found,
     ).length;
   }
 

@@ -12,7 +12,11 @@
 import type { Broker } from '../broker/broker.ts';
 import { RehearsalError } from '../errors.ts';
 import { copyMessage, toMessageData, type Message } from '../message.ts';
-import { getResult, type GetResultOptions } from '../results/results-middleware.ts';
+import {
+  getResult,
+  resultBackendOf,
+  type GetResultOptions,
+} from '../results/results-middleware.ts';
 
 /** What a pipeline is built from. */
 export type PipelineChild = Message | Pipeline;
@@ -97,7 +101,7 @@ export class Pipeline {
   get completedCount(): number {
     let n = 0;
     for (const m of this.messages) {
-      if (!this.broker.resultBackend().lookup(m).found) break;
+      if (!resultBackendOf(this.broker).lookup(m).found) break;
       n++;
     }
     return n;
@@ -105,7 +109,7 @@ export class Pipeline {
 
   /** True when the last step's result exists. */
   get completed(): boolean {
-    return this.broker.resultBackend().lookup(this.messages[this.messages.length - 1]!).found;
+    return resultBackendOf(this.broker).lookup(this.messages[this.messages.length - 1]!).found;
   }
 }
 

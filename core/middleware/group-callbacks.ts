@@ -5,7 +5,7 @@
  * Failed members never count. Journal: `group_completed`, then the callbacks' `enqueued` (reason
  * `group_completed`).
  */
-import type { Broker } from '../broker/broker.ts';
+import { freshFields, type Broker } from '../broker/broker.ts';
 import type { MessageProxy } from '../broker/message-proxy.ts';
 import { assertQueueName, canonicalQueueName } from '../broker/queue-names.ts';
 import { fromMessageData } from '../message.ts';
@@ -35,7 +35,7 @@ export class GroupCallbacks extends Middleware {
     // Checked before anything is written: a callback that is not a message (or names a queue no
     // send could) fails on its own, without taking the worker's batch down with it.
     const messages = callbacks.map((data) => {
-      const m = fromMessageData(data);
+      const m = fromMessageData(data, freshFields(broker));
       assertQueueName(canonicalQueueName(m.queueName));
       return m;
     });

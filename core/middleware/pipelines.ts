@@ -6,9 +6,10 @@
  * A failed step stops the chain. Journal: `pipeline_step` on the finished step, then the next
  * step's `enqueued` (reason `pipeline_step`).
  */
-import type { Broker } from '../broker/broker.ts';
+import { freshFields, type Broker } from '../broker/broker.ts';
 import type { MessageProxy } from '../broker/message-proxy.ts';
 import { assertQueueName, canonicalQueueName } from '../broker/queue-names.ts';
+import { pyTruthy } from '../actor-options.ts';
 import { fromMessageData } from '../message.ts';
 import { Middleware, type ProcessOutcome } from './middleware.ts';
 
@@ -28,10 +29,10 @@ export class Pipelines extends Middleware {
     const target = p.options.pipe_target;
     if (!target) return;
     // Checked before anything is written (a hand-written `pipe_target` may be anything).
-    const next = fromMessageData(target);
+    const next = fromMessageData(target, freshFields(broker));
     assertQueueName(canonicalQueueName(next.queueName));
     const actor = broker.getActor(p.actorName);
-    const ignore = Boolean(next.options.pipe_ignore) || Boolean(actor?.options.pipe_ignore);
+    const ignore = pyTruthy(next.options.pipe_ignore) || pyTruthy(actor?.options.pipe_ignore);
     const message = ignore ? next : { ...next, args: [...next.args, outcome.result ?? null] };
     const delay = typeof next.options.delay === 'number' ? next.options.delay : null;
     broker.batch(() => {
