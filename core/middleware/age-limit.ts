@@ -42,7 +42,6 @@ export class AgeLimit extends Middleware {
         actor: p.actorName,
         queue: p.queueName,
         attempt: p.delivery.previousAttempts + 1,
-        delay: age - maxAge,
       }),
     );
     p.fail();

@@ -103,7 +103,7 @@ export function behaviourFunction(
     }
     if (duration > 0) await ctx.clock.sleep(duration, run.signal);
     if (behavior.retry && attempt <= behavior.retry.first)
-      throw new Retry({ delayMs: behavior.retry.delay });
+      throw modelled(new Retry({ delayMs: behavior.retry.delay }));
     if (failure) throw new SimulatedError(failure.error, failure.message ?? '');
     for (const e of behavior.enqueue ?? []) ctx.send(e, p);
     return behaviourResult(behavior.result, args, kwargs);

@@ -7,8 +7,13 @@
  *    process), until idle.
  * 3. Sizes that cost memory when a run starts are bounded: at most 1024 threads and 64 processes
  *    per worker, 1,000,000 arrivals per arrival entry.
+ * 4. `seed` is 0..4294967295: the generator keeps 32 bits (`seed >>> 0` in core/random/rng.ts), so a
+ *    larger seed would silently equal a smaller one.
+ * 5. A `behavior.result` object whose only key is `op` names a known op (`RESULT_OPS`); it is never
+ *    a literal, since core/sim/behaviour.ts computes such an object instead of returning it.
  */
 import { z } from 'zod';
+import { closest } from '../errors.ts';
 
 /**
  * Upper bounds of sizes that cost memory up front (contract item 3): a worker allocates its thread
@@ -18,6 +23,8 @@ import { z } from 'zod';
 export const MAX_THREADS = 1024;
 export const MAX_PROCESSES = 64;
 export const MAX_ARRIVALS = 1_000_000;
+/** Largest `seed` (contract item 4): the random generator uses 32 bits. */
+export const MAX_SEED = 0xffff_ffff;
 
 const nonNegInt = z
   .number()
@@ -66,10 +73,23 @@ const FailRuleSchema = z.union([
 ]);
 export type FailRule = z.infer<typeof FailRuleSchema>;
 
-const ResultSchema = z.union([
-  z.strictObject({ op: z.enum(['sum', 'product', 'square', 'first_arg']) }),
-  json,
-]);
+/** The ops of `behavior.result: { "op": ... }`, computed by core/sim/behaviour.ts. */
+export const RESULT_OPS = ['sum', 'product', 'square', 'first_arg'] as const;
+
+/** A literal, `"args"`, or `{ "op": one of RESULT_OPS }` (contract item 5). */
+const ResultSchema = json.superRefine((r, ctx) => {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return;
+  const keys = Object.keys(r);
+  if (keys.length !== 1 || keys[0] !== 'op') return;
+  const op = (r as { op: unknown }).op;
+  if (typeof op === 'string' && (RESULT_OPS as readonly string[]).includes(op)) return;
+  const hint = typeof op === 'string' ? closest(op, RESULT_OPS) : null;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['op'],
+    message: `unknown op ${JSON.stringify(op)}: expected one of ${RESULT_OPS.map((o) => `"${o}"`).join(', ')}${hint ? ` — did you mean "${hint}"?` : ''}`,
+  });
+});
 
 /** A send: a message, a pipeline, a group or a raw message (recursive through `behavior.enqueue`). */
 export type SendEntry = {
@@ -301,11 +321,14 @@ export const UntilSchema = z.union([
   z.strictObject({ idle: z.literal(true) }),
 ]);
 
+/** Worded as the CLI's `--seed` refusal. */
+const SEED_RANGE = `expected a whole number 0..${MAX_SEED} (the random generator uses 32 bits)`;
+
 export const ScenarioSchema = z.strictObject({
   rehearsal: z.literal(1, 'expected 1 (the scenario format version)'),
   name: z.string().default(''),
   description: z.string().default(''),
-  seed: nonNegInt.default(0),
+  seed: z.number().int(SEED_RANGE).min(0, SEED_RANGE).max(MAX_SEED, SEED_RANGE).default(0),
   clock: z.enum(['virtual', 'real']).default('virtual'),
   workers: z
     .array(WorkerSchema)

@@ -151,7 +151,7 @@ export class Simulation {
       const fn = behaviourFunction(a.behavior, {
         clock: this.clock,
         rng: this.root.derive(`behavior:${a.name}`),
-        send: (e, parent) => this.send(e, 'send', parent),
+        send: (e, parent) => this.sendAfterSuccess(e, parent),
       });
       this.actors.set(
         a.name,
@@ -247,6 +247,16 @@ export class Simulation {
         { delayMs, reason, label, parentId },
       );
     }
+  }
+
+  /**
+   * A `behavior.enqueue` entry: sent when the actor succeeds, or at its `at` (ms from the start
+   * of the run, as for `messages`) when that is later.
+   */
+  private sendAfterSuccess(e: SendEntry, parent: MessageProxy): void {
+    const wait = e.at === undefined ? 0 : this.broker.journal.startAt + e.at - this.clock.now();
+    if (wait > 0) this.schedule(wait, () => this.send(e, 'send', parent));
+    else this.send(e, 'send', parent);
   }
 
   private schedule(atMs: number, fn: () => void): void {
