@@ -5,7 +5,9 @@
  * 1. Every command declares its options once (`CommandSpec`); the same table drives parsing and
  *    `--help`, so help never lists a flag the parser rejects or the reverse.
  * 2. Parsing is strict: an unknown flag is `UNKNOWN_FLAG` naming the closest known flag, a flag
- *    without its value is `MISSING_VALUE`, an extra word is `UNEXPECTED_ARGUMENT`.
+ *    without its value, or with an empty or blank one (`--db=`, `--queues ""`), is `MISSING_VALUE`,
+ *    an extra word is `UNEXPECTED_ARGUMENT`. Errors name a flag as `--long` (`-s`) whichever form
+ *    was typed, with its value placeholder (`--threads N`).
  * 3. `--help`/`-h` anywhere before `--` wins over every other problem on the line.
  * 4. Every command takes `--db FILE`, `--verbose`/`-v` and `--help`/`-h`.
  */
@@ -117,9 +119,16 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
       options: config,
       strict: true,
       allowPositionals: spec.positionals.length > 0,
+      tokens: true,
     });
   } catch (err) {
     throw translateParseError(spec, options, err);
+  }
+  // parseArgs takes `--db=` and `--db ""` as the value "", which would quietly mean "no --db"
+  // (contract item 2).
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option' || t.value === undefined || t.value.trim() !== '') continue;
+    throw emptyValue(spec, t.name, options[t.name]!, t.value);
   }
   const positionals = [...parsed.positionals];
   const maxPositionals = spec.positionals.some((p) => p.variadic)
@@ -155,6 +164,46 @@ function unexpected(spec: CommandSpec, word: string): Error {
   );
 }
 
+/** `` `--threads` (-t) ``: a flag as the user writes it, with its short form (contract item 2). */
+function flagLabel(name: string, o: OptionSpec | undefined): string {
+  return `\`--${name}\`${o?.short ? ` (-${o.short})` : ''}`;
+}
+
+/** `--threads N`: the flag with its value placeholder. */
+function flagUsage(name: string, o: OptionSpec | undefined): string {
+  return `--${name} ${o?.metavar ?? 'VALUE'}`;
+}
+
+/**
+ * The flag a parseArgs message is about. Node quotes it as `'-t, --threads <value>'`,
+ * `'--db <value>'`, `'-v, --verbose'` or just as typed (`'-t'`); the long name wins.
+ */
+function flagOfMessage(
+  msg: string,
+  options: Record<string, OptionSpec>,
+): { name: string; option: OptionSpec | undefined } | null {
+  const quoted = /'([^']*)'/.exec(msg)?.[1] ?? '';
+  const long = /--([^\s,<=]+)/.exec(quoted)?.[1];
+  if (long !== undefined) return { name: long, option: options[long] };
+  const short = /^-([^-\s,])/.exec(quoted)?.[1];
+  const found = Object.entries(options).find(([, o]) => o.short === short);
+  return found ? { name: found[0], option: found[1] } : null;
+}
+
+/** `MISSING_VALUE` for `--db=`, `--db ""` or a value of spaces (contract item 2). */
+function emptyValue(spec: CommandSpec, name: string, o: OptionSpec, value: string): Error {
+  const usage = flagUsage(name, o);
+  return cliError(
+    'MISSING_VALUE',
+    `flag ${flagLabel(name, o)} of \`rehearsal ${spec.name}\` got ${value === '' ? 'an empty value' : 'a value of only spaces'}; it needs one: ${usage}`,
+    { command: spec.name, flag: `--${name}`, value },
+    [
+      `${usage}: ${o.description}`,
+      ...(/\(default/.test(o.description) ? [`to use the default, leave out --${name}`] : []),
+    ],
+  );
+}
+
 /** Maps node's parseArgs errors to coded errors naming the flag (contract item 2). */
 function translateParseError(
   spec: CommandSpec,
@@ -164,6 +213,31 @@ function translateParseError(
   const e = err as { code?: string; message?: string };
   const msg = e.message ?? String(err);
   const flag = /'(-[^' ]*)/.exec(msg)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const known = flagOfMessage(msg, options);
+    const name = known?.name ?? flag.replace(/^-+/, '');
+    const label = known ? flagLabel(name, known.option) : `\`${flag}\``;
+    const details = { command: spec.name, flag: known ? `--${name}` : flag };
+    if (/argument missing/.test(msg)) {
+      return cliError(
+        'MISSING_VALUE',
+        `flag ${label} of \`rehearsal ${spec.name}\` needs a value: ${flagUsage(name, known?.option)}`,
+        details,
+      );
+    }
+    if (/ambiguous/.test(msg)) {
+      return cliError(
+        'MISSING_VALUE',
+        `flag ${label} of \`rehearsal ${spec.name}\` is followed by another flag instead of its value; to pass a value that starts with a dash write --${name}=${known?.option?.metavar ?? 'VALUE'}`,
+        details,
+      );
+    }
+    return cliError(
+      'INVALID_ARGUMENT',
+      `flag ${label} of \`rehearsal ${spec.name}\` does not take a value (it is an on/off switch)`,
+      details,
+    );
+  }
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flagName = flag.split('=')[0]!;
     const known = Object.entries(options)
@@ -176,28 +250,6 @@ function translateParseError(
       `unknown flag \`${flagName}\` for \`rehearsal ${spec.name}\`${best ? ` — did you mean \`${best}\`?` : ''}`,
       { command: spec.name, flag: flagName, suggestion: best },
       [`known flags: ${longKnown.join(', ')}`, `see \`rehearsal ${spec.name} --help\``],
-    );
-  }
-  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    if (/argument missing/.test(msg)) {
-      const metavar = options[flag.replace(/^-+/, '')]?.metavar ?? 'VALUE';
-      return cliError(
-        'MISSING_VALUE',
-        `flag \`${flag}\` of \`rehearsal ${spec.name}\` needs a value: ${flag} ${metavar}`,
-        { command: spec.name, flag },
-      );
-    }
-    if (/ambiguous/.test(msg)) {
-      return cliError(
-        'MISSING_VALUE',
-        `flag \`${flag}\` of \`rehearsal ${spec.name}\` is followed by another flag instead of its value; to pass a value that starts with a dash write ${flag}=VALUE`,
-        { command: spec.name, flag },
-      );
-    }
-    return cliError(
-      'INVALID_ARGUMENT',
-      `flag \`${flag}\` of \`rehearsal ${spec.name}\` does not take a value (it is an on/off switch)`,
-      { command: spec.name, flag },
     );
   }
   if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
@@ -268,7 +320,8 @@ function wrap(text: string, width: number): string[] {
 }
 
 /**
- * An integer flag value within [min, max].
+ * An integer flag value within [min, max]; without `max`, the largest whole number a JavaScript
+ * number holds exactly (2^53 - 1), which a value too large is told about.
  * @throws CliError `INVALID_ARGUMENT` naming the flag, the value and the allowed range.
  */
 export function intFlag(
@@ -281,7 +334,13 @@ export function intFlag(
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   const n = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(n) || n < range.min || n > max) {
-    const span = range.max === undefined ? `at least ${range.min}` : `${range.min}..${range.max}`;
+    const tooLarge = /^\s*\d+\s*$/.test(raw) && !(Number(raw) <= max);
+    const span =
+      range.max !== undefined
+        ? `${range.min}..${range.max}`
+        : tooLarge
+          ? `from ${range.min} to ${max} (2^53 - 1, the largest that is exact)`
+          : `at least ${range.min}`;
     throw cliError(
       'INVALID_ARGUMENT',
       `${flag} must be a whole number ${span}, got ${JSON.stringify(raw)}`,

@@ -41,10 +41,29 @@ export type WorkerArgs = {
 /**
  * Checks `rehearsal worker` arguments (flags only; the module and queue names are checked by the
  * command).
- * @throws CliError `INVALID_ARGUMENT` for a bad number.
+ * @throws CliError `INVALID_ARGUMENT` for a bad number, `MISSING_VALUE` for `--queues` without a
+ *   queue name (`--queues ,`), which would otherwise mean every queue.
  */
 export function checkWorker(a: Parsed, io: Io): WorkerArgs {
   const childRaw = str(a, 'child-index');
+  const queues = [
+    ...new Set(
+      list(a, 'queues')
+        .flatMap((q) => q.split(','))
+        .map((q) => q.trim())
+        .filter((q) => q !== ''),
+    ),
+  ];
+  if (queues.length === 0 && list(a, 'queues').length > 0) {
+    throw cliError(
+      'MISSING_VALUE',
+      `flag \`--queues\` (-Q) of \`rehearsal worker\` got no queue name in ${list(a, 'queues')
+        .map((q) => JSON.stringify(q))
+        .join(', ')}; it needs one: --queues QUEUE ...`,
+      { command: 'worker', flag: '--queues', value: list(a, 'queues') },
+      ["to consume every queue of the module's actors, leave out --queues"],
+    );
+  }
   return {
     moduleSpec: a.positionals[0]!,
     file: dbPath(str(a, 'db'), io.env),
@@ -57,14 +76,7 @@ export function checkWorker(a: Parsed, io: Io): WorkerArgs {
       { min: 0 },
     ),
     childIndex: childRaw === undefined ? null : intFlag('--child-index', childRaw, 0, { min: 0 }),
-    queues: [
-      ...new Set(
-        list(a, 'queues')
-          .flatMap((q) => q.split(','))
-          .map((q) => q.trim())
-          .filter((q) => q !== ''),
-      ),
-    ],
+    queues,
     inProcess: bool(a, 'in-process'),
     verbose: bool(a, 'verbose'),
   };

@@ -6,10 +6,24 @@
  *    creates a missing one (worker, enqueue).
  * 2. A file that is refused (not SQLite, not Rehearsal, newer schema) is left byte for byte as it
  *    was; the error is core's (`DB_NOT_SQLITE`, `DB_NOT_REHEARSAL`, `DB_NEWER_SCHEMA`).
+ * 3. `readableFile` lets the commands that only read take a file they cannot write (a run copied
+ *    read-only from a workshop share): SQLite writes even to read (the WAL index, migrations), so
+ *    such a file is read through a private copy, removed when the process ends.
  */
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { sqliteFileError, SqliteBroker, type Logger } from '../core/index.ts';
 import { dbSize, requireDbFile } from './db-file.ts';
 import { CliError, isCoded } from './errors.ts';
@@ -21,6 +35,35 @@ import { CliError, isCoded } from './errors.ts';
 export function openExisting(file: string, logger?: Logger): SqliteBroker {
   requireDbFile(file);
   return open(file, logger);
+}
+
+/**
+ * The path a read-only command opens for `file` (contract item 3): `file` itself, or a private
+ * copy when `file` or its folder cannot be written.
+ * @throws CliError `DB_NOT_FOUND`, `DB_NOT_REHEARSAL` (empty file).
+ */
+export function readableFile(file: string): string {
+  requireDbFile(file);
+  if (writable(file) && writable(dirname(file))) return file;
+  const dir = mkdtempSync(join(tmpdir(), 'rehearsal-read-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const copy = join(dir, basename(file));
+  copyFileSync(file, copy);
+  chmodSync(copy, 0o600);
+  if (existsSync(`${file}-wal`)) {
+    copyFileSync(`${file}-wal`, `${copy}-wal`);
+    chmodSync(`${copy}-wal`, 0o600);
+  }
+  return copy;
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Opens a database, creating it when absent (contract item 1). */

@@ -1,8 +1,11 @@
 /**
- * JSON flag values (`--args`, `--kwargs`) with errors that point at the bad character.
+ * JSON flag values (`--args`, `--kwargs`, `--pipeline`…) with errors that point at the bad
+ * character.
  *
  * Node's `JSON.parse` messages differ between versions and often omit the position, so on failure
- * a small scanner finds the first offending offset and what was expected there.
+ * a small scanner finds the first offending offset and what was expected there. The same scanner
+ * finds a number that `JSON.parse` turns into Infinity (`1e999`), which would be stored as null:
+ * such a value is refused with its JSON path.
  */
 import { cliError } from './errors.ts';
 
@@ -46,11 +49,13 @@ export function parseJsonFlag(
 /**
  * Parses the value of any JSON flag.
  * @param hint the last line of the error: what the flag expects, with an example.
- * @throws CliError `INVALID_JSON` with the position and a caret line.
+ * @throws CliError `INVALID_JSON` with the position and a caret line; `NUMBER_OUT_OF_RANGE` with
+ *   the JSON path (`--args[0]`) of a number too large for a JavaScript number.
  */
 export function parseJson(flag: string, text: string, hint: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     const p = findJsonProblem(text) ?? { position: 0, expected: 'a JSON value' };
     throw cliError(
@@ -60,13 +65,34 @@ export function parseJson(flag: string, text: string, hint: string): unknown {
       [...caret(text, p.position), hint],
     );
   }
+  if (hasNonFinite(value)) {
+    const n = findHugeNumber(text) ?? { path: '', literal: 'a number', position: 0 };
+    throw cliError(
+      'NUMBER_OUT_OF_RANGE',
+      `${flag}${n.path}: ${n.literal} is too large for a number (the limit is ±${Number.MAX_VALUE})`,
+      { flag, path: `${flag}${n.path}`, value: n.literal, position: n.position },
+      [
+        ...caret(text, n.position),
+        `if the actor needs the value as written, pass it as a string: "${n.literal}"`,
+      ],
+    );
+  }
+  return value;
 }
 
-/** `an array`, `null`, `a string`… */
+/** True when a parsed JSON value holds Infinity or -Infinity somewhere. */
+function hasNonFinite(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (typeof v !== 'object' || v === null) return false;
+  return Object.values(v).some(hasNonFinite);
+}
+
+/** `an array`, `an object`, `null`, `a string`… */
 export function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
-  return `a ${typeof v}`;
+  if (v === undefined) return 'nothing';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 /** Two lines showing the text (up to 60 characters around the position) and a caret under it. */
@@ -78,9 +104,41 @@ function caret(text: string, position: number): string[] {
   return [shown, `${' '.repeat(col)}^`];
 }
 
+/** A number of a JSON text: its path (`[0].a`), as written, and where it starts. */
+export type JsonNumber = { path: string; literal: string; position: number };
+
 /** The first problem in `text` as strict JSON, or null when it is valid. */
 export function findJsonProblem(text: string): JsonProblem | null {
+  return scanJson(text, () => false).problem;
+}
+
+/**
+ * The first number in the valid JSON `text` that is too large to be a JavaScript number (it
+ * parses to Infinity), or null.
+ */
+export function findHugeNumber(text: string): JsonNumber | null {
+  return scanJson(text, (n) => !Number.isFinite(Number(n.literal))).found;
+}
+
+/** `[3]`, `.name`, or `["a key"]` for a key that is not a plain word. */
+function pathStep(key: string | number): string {
+  if (typeof key === 'number') return `[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/**
+ * Walks `text` as strict JSON: stops at the first problem, or at the first number `stopAt`
+ * accepts.
+ */
+function scanJson(
+  text: string,
+  stopAt: (n: JsonNumber) => boolean,
+): { problem: JsonProblem | null; found: JsonNumber | null } {
   let i = 0;
+  let path = '';
+  class Found {
+    constructor(readonly n: JsonNumber) {}
+  }
   class Bad {
     constructor(readonly p: JsonProblem) {}
   }
@@ -115,6 +173,8 @@ export function findJsonProblem(text: string): JsonProblem | null {
   const num = (): void => {
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
     if (!m || m[0] === '-') fail('a number');
+    const n = { path, literal: m![0], position: i };
+    if (stopAt(n)) throw new Found(n);
     i += m![0].length;
   };
   const value = (): void => {
@@ -132,14 +192,17 @@ export function findJsonProblem(text: string): JsonProblem | null {
     else fail('a JSON value');
   };
   const arr = (): void => {
+    const outer = path;
     i++;
     ws();
     if (text[i] === ']') {
       i++;
       return;
     }
-    for (;;) {
+    for (let index = 0; ; index++) {
+      path = outer + pathStep(index);
       value();
+      path = outer;
       ws();
       if (text[i] === ',') i++;
       else if (text[i] === ']') {
@@ -149,6 +212,7 @@ export function findJsonProblem(text: string): JsonProblem | null {
     }
   };
   const obj = (): void => {
+    const outer = path;
     i++;
     ws();
     if (text[i] === '}') {
@@ -159,11 +223,15 @@ export function findJsonProblem(text: string): JsonProblem | null {
       ws();
       if (text[i] === "'") fail('a key in double quotes (JSON strings use ", not \')');
       if (text[i] !== '"') fail("a key in double quotes or '}'");
+      const keyStart = i;
       str();
+      const key = JSON.parse(text.slice(keyStart, i)) as string;
       ws();
       if (text[i] !== ':') fail("':'");
       i++;
+      path = outer + pathStep(key);
       value();
+      path = outer;
       ws();
       if (text[i] === ',') i++;
       else if (text[i] === '}') {
@@ -176,9 +244,10 @@ export function findJsonProblem(text: string): JsonProblem | null {
     value();
     ws();
     if (i < text.length) fail('the end of the input');
-    return null;
+    return { problem: null, found: null };
   } catch (e) {
-    if (e instanceof Bad) return e.p;
+    if (e instanceof Bad) return { problem: e.p, found: null };
+    if (e instanceof Found) return { problem: null, found: e.n };
     throw e;
   }
 }

@@ -7,7 +7,8 @@
  *    bin/rehearsal.js registers).
  * 2. Every exported `Actor` is collected, also inside a default export that is an actor, an array
  *    or a plain object; the same actor exported twice counts once.
- * 3. Failures are coded and name the file: `MODULE_NOT_FOUND`, `MODULE_LOAD_FAILED` (with the
+ * 3. Failures are coded and name the file: `MODULE_NOT_FOUND`, `MODULE_NOT_A_FILE` (a folder,
+ *    with the module files in it as hints), `MODULE_LOAD_FAILED` (with the
  *    underlying error's first line and, when known, file:line), a `RehearsalError` thrown while the
  *    module ran keeps its code (`UNKNOWN_ACTOR_OPTION`, `INVALID_QUEUE_NAME`…) with the location
  *    prefixed, and `DUPLICATE_ACTOR` when two different actors share a name.
@@ -15,8 +16,8 @@
  *    module's own middleware, which `rehearsal worker` adds to its broker after the default stack;
  *    anything else there is `INVALID_MIDDLEWARE` naming the bad item.
  */
-import { statSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isActor, Middleware, type Actor } from '../core/index.ts';
 import { cliError, CliError, isCoded } from './errors.ts';
@@ -32,17 +33,27 @@ export type LoadedModule = {
 
 const EXTENSIONS = ['', '.ts', '.mts', '.js', '.mjs', '.cts', '.cjs'];
 
-/** The absolute file of a module argument (contract item 1). */
+/** Module files are shown from a folder given as MODULE, at most this many. */
+const FOLDER_HINT_FILES = 5;
+
+/**
+ * The absolute file of a module argument (contract item 1).
+ * @throws CliError `MODULE_NOT_FOUND`, `MODULE_NOT_A_FILE` (a folder).
+ */
 export function resolveModule(spec: string, cwd: string): string {
   const base = resolve(cwd, spec);
+  let folder = false;
   for (const ext of EXTENSIONS) {
     const candidate = base + ext;
     try {
-      if (statSync(candidate).isFile()) return candidate;
+      const st = statSync(candidate);
+      if (st.isFile()) return candidate;
+      if (ext === '' && st.isDirectory()) folder = true;
     } catch {
       // try the next extension
     }
   }
+  if (folder) throw moduleIsFolder(spec, base);
   throw cliError(
     'MODULE_NOT_FOUND',
     `module ${spec} not found (looked for ${base}${spec.match(/\.[cm]?[jt]s$/) ? '' : ' with .ts, .mts, .js or .mjs'})`,
@@ -50,6 +61,29 @@ export function resolveModule(spec: string, cwd: string): string {
     [
       'MODULE is the path of a .ts or .js file that exports actors, relative to the current directory',
     ],
+  );
+}
+
+/** `MODULE_NOT_A_FILE` for a folder given as MODULE, naming a few module files in it. */
+function moduleIsFolder(spec: string, dir: string): CliError {
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && /\.[cm]?[jt]s$/.test(e.name) && !/\.d\.[cm]?ts$/.test(e.name))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    // an unreadable folder: no examples to offer
+  }
+  const shown = files.slice(0, FOLDER_HINT_FILES).map((f) => join(spec, f));
+  const more = files.length > shown.length ? `, … (${files.length} in all)` : '';
+  return cliError(
+    'MODULE_NOT_A_FILE',
+    `module ${spec} is a folder; MODULE must be a .ts or .js file that exports actors`,
+    { module: spec, file: dir },
+    shown.length > 0
+      ? [`module files in ${spec}: ${shown.join(', ')}${more}`]
+      : [`${spec} holds no .ts or .js file; pass the path of the file that exports your actors`],
   );
 }
 

@@ -225,7 +225,14 @@ export async function runFromProcess(bin: string): Promise<void> {
     throw err;
   });
   process.exitCode = await main(process.argv.slice(2), processIo(bin));
+  // The command is done. What is still scheduled belongs to nobody (an actor abandoned at the end
+  // of a worker's shutdown timeout keeps its timers): leave, as Dramatiq's worker does, once
+  // whatever is still being written has had time to drain.
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }
+
+/** How long a finished command may take to drain its output before the process exits anyway. */
+const EXIT_GRACE_MS = 2000;
 
 async function print(io: Io, text: string): Promise<number> {
   await writeOut(io.stdout, text);
@@ -300,8 +307,11 @@ Options:
   -h, --help              show this help
   -V, --version           print the version
 
-Exit codes: 0 ok, 1 failure, 2 bad argument or module import error, 130 stopped by Ctrl+C;
-\`replay\` exits 1 when the journals differ, \`result\` 1 for a failed message and 3 for no result.
+Exit codes: 0 ok, 1 failure, 2 bad argument or module import error (nothing written); \`replay\`
+exits 1 when the journals differ, \`result\` 1 for a failed message and 3 for no result.
+Ctrl+C (SIGINT) or SIGTERM: \`worker\`, \`journal --follow\` and \`serve\` stop cleanly and exit 0,
+as Dramatiq's worker does (a second signal stops a worker at once: exit 1); \`run\`, \`replay\`,
+\`fork\` and \`profile\` stop early and exit 130.
 `;
 }
 

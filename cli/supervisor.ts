@@ -7,7 +7,8 @@
  *    with the parent's cwd, environment and stderr, plus an IPC channel so a child notices when
  *    its parent is gone.
  * 2. SIGINT or SIGTERM to the parent sends SIGTERM to every child still running (a second signal
- *    sends another, which makes the children exit at once).
+ *    sends another, which makes the children exit at once). SIGHUP does the same and asks for a
+ *    reload (`reload` in the result: the command starts again, as Dramatiq re-execs).
  * 3. A child that exits while no stop was asked for is reported at CRITICAL ("Worker with PID …
  *    exited unexpectedly"), the others are stopped, and the parent exits with that child's code
  *    (1 when it was killed by a signal). Otherwise the exit code is the highest child code.
@@ -29,10 +30,11 @@ export type SupervisorOptions = {
 };
 
 /** Runs the children until they all exit (contract items 1–3); resolves to the exit code. */
-export function supervise(o: SupervisorOptions): Promise<number> {
+export function supervise(o: SupervisorOptions): Promise<{ code: number; reload: boolean }> {
   const log = (level: 'INFO' | 'CRITICAL' | 'WARNING', message: string): void =>
     o.logger.log({ level, logger: 'dramatiq.MainProcess', message });
   let running = true;
+  let reload = false;
   let retcode = EXIT_OK;
   const children: ChildProcess[] = [];
 
@@ -46,16 +48,21 @@ export function supervise(o: SupervisorOptions): Promise<number> {
       }
     }
   };
+  const onHup = (): void => {
+    if (running) reload = true;
+    onSignal();
+  };
   const onSignal = (): void => {
     running = false;
     log('INFO', "Sending signal 'SIGTERM' to worker processes...");
     stopChildren();
   };
 
-  return new Promise<number>((resolve) => {
+  return new Promise((resolve) => {
     let alive = o.processes;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onHup);
     for (let i = 0; i < o.processes; i++) {
       const child = spawn(process.execPath, [o.bin, ...o.childArgs, '--child-index', String(i)], {
         cwd: o.cwd,
@@ -83,7 +90,8 @@ export function supervise(o: SupervisorOptions): Promise<number> {
         if (alive === 0) {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
-          resolve(retcode);
+          process.off('SIGHUP', onHup);
+          resolve({ code: retcode, reload: reload && retcode === EXIT_OK });
         }
       });
     }

@@ -9,9 +9,13 @@
  *    when actors run in worker threads (the threads run only the actor functions)..
  * 2. SIGTERM (and SIGINT when this process runs alone) stops gracefully: no new messages, running
  *    attempts finish (up to the shutdown timeout), unstarted ones go back to their queues. A second
- *    signal exits at once with code 1.
- * 3. A child of `--processes N` ignores SIGINT (the parent turns Ctrl+C into SIGTERM for every
- *    child, as Dramatiq does) and stops when its parent goes away (the IPC channel closes).
+ *    signal (more than 300 ms later: sooner, it is the same one delivered twice) exits at once
+ *    with code 1.
+ * 3. A child of `--processes N` ignores SIGINT and SIGHUP (the parent turns them into SIGTERM
+ *    for every child, as Dramatiq does) and stops when its parent goes away (the IPC channel
+ *    closes).
+ * 4. SIGHUP to a process that runs alone stops it like SIGTERM and asks for a reload (`reload` in
+ *    the result): the command then starts again with the same arguments (Dramatiq re-execs).
  */
 import {
   InProcessRunner,
@@ -25,6 +29,9 @@ import {
 } from '../core/index.ts';
 import { openOrCreate } from './db.ts';
 import { EXIT_FAILURE, EXIT_OK } from './errors.ts';
+
+/** A stop signal this soon after the first is the same stop delivered twice (item 2). */
+const DUPLICATE_SIGNAL_MS = 300;
 
 /** What one worker process needs. */
 export type WorkerProcessOptions = {
@@ -45,8 +52,10 @@ export type WorkerProcessOptions = {
   child: boolean;
 };
 
-/** Runs one worker until stopped (contract items 1–3); resolves to the exit code. */
-export async function runWorkerProcess(o: WorkerProcessOptions): Promise<number> {
+/** Runs one worker until stopped (contract items 1–4); resolves to the exit code. */
+export async function runWorkerProcess(
+  o: WorkerProcessOptions,
+): Promise<{ code: number; reload: boolean }> {
   const log = (level: 'INFO' | 'WARNING', message: string): void =>
     o.logger.log({ level, logger: `dramatiq.WorkerProcess(${o.index})`, message });
   // The worker's timers and idle threads do not keep the process alive; this does, until we stop.
@@ -66,7 +75,7 @@ export async function runWorkerProcess(o: WorkerProcessOptions): Promise<number>
       log('INFO', 'Worker process is ready for action.');
       await stopped.promise;
       await worker.stop({ timeoutMs: o.shutdownTimeoutMs });
-      return EXIT_OK;
+      return { code: EXIT_OK, reload: stopped.reload() };
     } finally {
       broker.close();
     }
@@ -116,14 +125,20 @@ async function boot(
 function stopSignal(
   child: boolean,
   log: (level: 'INFO' | 'WARNING', message: string) => void,
-): { promise: Promise<void>; dispose(): void } {
+): { promise: Promise<void>; dispose(): void; reload(): boolean } {
   let signals = 0;
+  let reload = false;
   let resolve: () => void = () => undefined;
   const promise = new Promise<void>((r) => {
     resolve = r;
   });
+  let firstAt = 0;
   const onSignal = (): void => {
+    // One stop delivered twice (to the whole process group and passed on by a reloading parent,
+    // or by a service manager) is still one stop; a second Ctrl+C comes later than this.
+    if (signals === 1 && Date.now() - firstAt < DUPLICATE_SIGNAL_MS) return;
     signals++;
+    firstAt = Date.now();
     if (signals === 1) {
       log('INFO', 'Stopping worker process...');
       resolve();
@@ -134,14 +149,23 @@ function stopSignal(
   };
   const ignore = (): void => undefined;
   const onInt = child ? ignore : onSignal;
+  const onHup = child
+    ? ignore
+    : (): void => {
+        if (signals === 0) reload = true;
+        onSignal();
+      };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onInt);
+  process.on('SIGHUP', onHup);
   if (child) process.on('disconnect', onSignal);
   return {
     promise,
+    reload: () => reload,
     dispose() {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onInt);
+      process.off('SIGHUP', onHup);
       process.off('disconnect', onSignal);
     },
   };

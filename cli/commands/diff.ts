@@ -4,7 +4,7 @@
  */
 import { diffRuns, type MessageFate, type RunDiff, type RunTotals } from '../../core/index.ts';
 import type { DiffArgs } from '../checks.ts';
-import { openExisting } from '../db.ts';
+import { openExisting, readableFile } from '../db.ts';
 import { EXIT_OK } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { formatT } from '../journal-table.ts';
@@ -12,9 +12,11 @@ import { formatTable } from '../table.ts';
 
 /** Runs `rehearsal diff` (spec in specs.ts, checks in checks.ts). */
 export async function runDiff(o: DiffArgs, io: Io): Promise<number> {
-  openExisting(o.a).close();
-  openExisting(o.b).close();
-  const d = diffRuns(o.a, o.b);
+  const a = readableFile(o.a);
+  const b = readableFile(o.b);
+  openExisting(a).close();
+  openExisting(b).close();
+  const d = diffRuns(a, b);
   await writeOut(io.stdout, o.json ? `${JSON.stringify(d, null, 2)}\n` : diffText(o, d));
   return EXIT_OK;
 }

@@ -4,7 +4,7 @@
  */
 import { toMessageData, type DeadLetter, type SqliteBroker } from '../../core/index.ts';
 import type { DlqListArgs, DlqPurgeArgs, DlqRequeueArgs } from '../checks.ts';
-import { openExisting } from '../db.ts';
+import { openExisting, readableFile } from '../db.ts';
 import { EXIT_OK } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { progress } from '../progress.ts';
@@ -15,7 +15,7 @@ import { formatTable, truncate } from '../table.ts';
 export async function runDlqList(o: DlqListArgs, io: Io): Promise<number> {
   const queue = optionalQueue(o.queue);
   const limit = o.limit;
-  const broker = openExisting(o.file);
+  const broker = openExisting(readableFile(o.file));
   try {
     const dead = broker.deadLetters(queue, limit);
     if (o.json) {

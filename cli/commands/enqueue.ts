@@ -4,7 +4,9 @@
  * `group()`.
  *
  * Every argument is checked before the database is opened, and the database is created only when
- * the message is actually enqueued: bad input never writes anything. A pipeline or group is
+ * the message is actually enqueued: bad input never writes anything. `--queue` must name a queue
+ * some worker could take the message from: one an actor is on (in --module or declared on the
+ * database) or one in the database's queues table. A pipeline or group is
  * enqueued whole or not at all (core enqueues a pipeline's first step only, and a group's
  * children in one transaction).
  */
@@ -37,7 +39,9 @@ type ActorRef = { name: string; queue: string; priority: number };
 export async function runEnqueue(o: EnqueueArgs, io: Io): Promise<number> {
   if (o.composition !== null) return enqueueComposition(o, o.composition, io);
   const queue = o.queue === null ? null : queueArg('--queue', o.queue);
-  const [ref] = await findActors([o.actorName!], o.modules, o.file, io.cwd);
+  const fromModules = await moduleActors(o.modules, io.cwd);
+  const [ref] = findActors([o.actorName!], fromModules, o.modules, o.file);
+  if (queue !== null && queue !== ref!.queue) requireKnownQueue(queue, ref!, fromModules, o);
   const broker = openOrCreate(o.file);
   try {
     const message: Message = {
@@ -79,7 +83,7 @@ async function enqueueComposition(o: EnqueueArgs, c: CompositionArg, io: Io): Pr
       ]),
     ),
   ];
-  const refs = await findActors(names, o.modules, o.file, io.cwd);
+  const refs = findActors(names, await moduleActors(o.modules, io.cwd), o.modules, o.file);
   const broker = openOrCreate(o.file);
   try {
     const actors = new Map(refs.map((r) => [r.name, boundActor(r, broker)]));
@@ -181,24 +185,30 @@ function checkStepOptions(c: CompositionArg, steps: { step: StepArg; path: strin
   );
 }
 
-/**
- * The actors named `names`: from the modules when given, else from the actors declared on the
- * database (read without creating it).
- * @throws CliError `ACTOR_NOT_FOUND` for the first unknown name, listing the known actors and
- *   the closest name.
- */
-async function findActors(
-  names: readonly string[],
-  modules: readonly string[],
-  file: string,
-  cwd: string,
-): Promise<ActorRef[]> {
-  const known: ActorRef[] = [];
+/** The actors of the modules given with --module, in order. */
+async function moduleActors(modules: readonly string[], cwd: string): Promise<ActorRef[]> {
+  const refs: ActorRef[] = [];
   for (const spec of modules) {
     const m = await loadModule(spec, cwd);
     for (const a of m.actors)
-      known.push({ name: a.actorName, queue: a.queueName, priority: a.priority });
+      refs.push({ name: a.actorName, queue: a.queueName, priority: a.priority });
   }
+  return refs;
+}
+
+/**
+ * The actors named `names`: from the modules' actors when there, else from the actors declared
+ * on the database (read without creating it).
+ * @throws CliError `ACTOR_NOT_FOUND` for the first unknown name, listing the known actors and
+ *   the closest name.
+ */
+function findActors(
+  names: readonly string[],
+  fromModules: readonly ActorRef[],
+  modules: readonly string[],
+  file: string,
+): ActorRef[] {
+  const known: ActorRef[] = [...fromModules];
   const missing = (): string[] => names.filter((n) => !known.some((a) => a.name === n));
   const exists = dbExists(file);
   if (missing().length > 0 && exists) {
@@ -221,4 +231,42 @@ async function findActors(
     );
   }
   return names.map((n) => known.find((a) => a.name === n)!);
+}
+
+/**
+ * Checks that `--queue` names a queue a worker could take the message from: the queue of an
+ * actor of the modules or of the database, or one in the database's queues table. Anything else
+ * would be a queue nobody consumes (a typo, most often).
+ * @throws CliError `QUEUE_NOT_FOUND` listing the known queues and the closest one.
+ */
+function requireKnownQueue(
+  queue: string,
+  ref: ActorRef,
+  fromModules: readonly ActorRef[],
+  o: EnqueueArgs,
+): void {
+  const known = new Set([ref.queue, ...fromModules.map((a) => a.queue)]);
+  const exists = dbExists(o.file);
+  if (!known.has(queue) && exists) {
+    const broker = openExisting(o.file);
+    try {
+      for (const a of broker.knownActors()) known.add(a.queue);
+      for (const q of broker.knownQueues()) known.add(q);
+    } finally {
+      broker.close();
+    }
+  }
+  if (known.has(queue)) return;
+  const names = [...known].sort();
+  const best = closest(queue, names);
+  const where = [...o.modules, ...(exists ? [`the actors and queues of ${o.file}`] : [])];
+  throw cliError(
+    'QUEUE_NOT_FOUND',
+    `unknown queue \`${queue}\` given to --queue: no actor is on it, so no worker would take the message (looked in ${where.join(' and ')})${best ? ` — did you mean \`${best}\`?` : ''}`,
+    { flag: '--queue', queue, suggestion: best, known: names },
+    [
+      `known queues: ${names.join(', ')}`,
+      `leave out --queue to use the queue of \`${ref.name}\` (\`${ref.queue}\`); nothing was enqueued`,
+    ],
+  );
 }

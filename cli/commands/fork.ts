@@ -19,7 +19,7 @@ import {
   type RunInfo,
 } from '../../core/index.ts';
 import type { ForkArgs } from '../checks.ts';
-import { openExisting } from '../db.ts';
+import { openExisting, readableFile } from '../db.ts';
 import { cliError, EXIT_OK, isCoded } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { EXIT_INTERRUPTED, onInterrupt, removeDbFiles } from '../run-files.ts';
@@ -27,8 +27,9 @@ import { shellWord } from '../shell-word.ts';
 
 /** Runs `rehearsal fork` (spec in specs.ts, checks in checks.ts). */
 export async function runFork(o: ForkArgs, io: Io): Promise<number> {
-  openExisting(o.run).close();
-  const info = readRun(o.run);
+  const run = readableFile(o.run);
+  openExisting(run).close();
+  const info = readRun(run);
   const sets = checkFork(o, info);
 
   const off = onInterrupt(() => {
@@ -41,7 +42,7 @@ export async function runFork(o: ForkArgs, io: Io): Promise<number> {
   }
   let r: { sharedEvents: number; events: number };
   try {
-    r = await forkRun(o.run, { atSeq: o.at, sets, intoDb: o.out });
+    r = await forkRun(run, { atSeq: o.at, sets, intoDb: o.out });
   } catch (err) {
     removeDbFiles(o.out);
     throw err;

@@ -4,7 +4,7 @@
  */
 import { toExportLine, type JournalEvent, type SqliteBroker } from '../../core/index.ts';
 import type { JournalArgs } from '../checks.ts';
-import { openExisting } from '../db.ts';
+import { openExisting, readableFile } from '../db.ts';
 import { EXIT_OK } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { journalColumns, journalHeader, journalLine } from '../journal-table.ts';
@@ -17,7 +17,7 @@ const FOLLOW_POLL_MS = 200;
 
 /** Runs `rehearsal journal` (spec in specs.ts, checks in checks.ts). */
 export async function runJournal(o: JournalArgs, io: Io): Promise<number> {
-  const broker = openExisting(o.file);
+  const broker = openExisting(readableFile(o.file));
   try {
     const printer = makePrinter(o.format, broker, io);
     let after = o.from - 1;

@@ -2,14 +2,14 @@
  * `rehearsal queues`: ready, delayed, in-flight and dead counts per queue.
  */
 import type { QueuesArgs } from '../checks.ts';
-import { openExisting } from '../db.ts';
+import { openExisting, readableFile } from '../db.ts';
 import { EXIT_OK } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { formatTable } from '../table.ts';
 
 /** Runs `rehearsal queues` (spec in specs.ts, checks in checks.ts). */
 export async function runQueues(o: QueuesArgs, io: Io): Promise<number> {
-  const broker = openExisting(o.file);
+  const broker = openExisting(readableFile(o.file));
   try {
     const stats = broker.stats();
     if (o.json) {

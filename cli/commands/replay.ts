@@ -24,7 +24,7 @@ import {
   type ReplayResult,
 } from '../../core/index.ts';
 import type { ReplayArgs } from '../checks.ts';
-import { openExisting } from '../db.ts';
+import { openExisting, readableFile } from '../db.ts';
 import { cliError, EXIT_FAILURE, EXIT_OK } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { formatT, journalColumns, journalHeader, journalLine } from '../journal-table.ts';
@@ -34,7 +34,8 @@ import { EXIT_INTERRUPTED, onInterrupt, removeDbFiles, STOPPED_META } from '../r
 /** Runs `rehearsal replay` (spec in specs.ts, checks in checks.ts). */
 export async function runReplay(o: ReplayArgs, io: Io): Promise<number> {
   if (o.message !== null) return walkMessage(o.run, o.message, io);
-  const reader = openExisting(o.run);
+  const run = readableFile(o.run);
+  const reader = openExisting(run);
   const stoppedAt = reader.store.messages.getMeta(STOPPED_META);
   reader.close();
   if (stoppedAt !== undefined) {
@@ -48,7 +49,7 @@ export async function runReplay(o: ReplayArgs, io: Io): Promise<number> {
       ],
     );
   }
-  const info = readRun(o.run);
+  const info = readRun(run);
   const dir = o.keep === null ? mkdtempSync(join(tmpdir(), 'rehearsal-replay-')) : null;
   const into = o.keep ?? join(dir!, 'replay.db');
   const cleanup = (): void => {
@@ -65,7 +66,7 @@ export async function runReplay(o: ReplayArgs, io: Io): Promise<number> {
   }
   let r: ReplayResult;
   try {
-    r = await replayRun(o.run, into);
+    r = await replayRun(run, into);
   } catch (err) {
     cleanup();
     throw err;
@@ -96,7 +97,7 @@ export async function runReplay(o: ReplayArgs, io: Io): Promise<number> {
 
 /** Contract item 2. */
 async function walkMessage(run: string, ref: string, io: Io): Promise<number> {
-  const broker = openExisting(run);
+  const broker = openExisting(readableFile(run));
   let found;
   let last: number;
   try {

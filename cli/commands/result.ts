@@ -26,7 +26,7 @@ import {
   type Message,
 } from '../../core/index.ts';
 import type { ResultArgs } from '../checks.ts';
-import { openExisting } from '../db.ts';
+import { openExisting, readableFile } from '../db.ts';
 import { EXIT_FAILURE, EXIT_OK, formatError, isCoded } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { formatT } from '../journal-table.ts';
@@ -37,9 +37,10 @@ export const EXIT_NO_RESULT = 3;
 
 /** Runs `rehearsal result` (spec in specs.ts, checks in checks.ts). */
 export async function runResult(o: ResultArgs, io: Io): Promise<number> {
-  openExisting(o.file).close();
-  const virtualEnd = virtualRunEnd(o.file);
-  const broker = new SqliteBroker({ file: o.file, readonly: true });
+  const file = readableFile(o.file);
+  openExisting(file).close();
+  const virtualEnd = virtualRunEnd(file);
+  const broker = new SqliteBroker({ file, readonly: true });
   const wait = virtualEnd === null && o.waitMs !== null && o.waitMs > 0 ? o.waitMs : null;
   const deadline = Date.now() + (wait ?? 0);
   try {

@@ -19,7 +19,7 @@ import {
   type StateAt,
 } from '../../core/index.ts';
 import type { StateArgs } from '../checks.ts';
-import { openExisting } from '../db.ts';
+import { openExisting, readableFile } from '../db.ts';
 import { cliError, EXIT_OK, isCoded } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { formatT } from '../journal-table.ts';
@@ -28,7 +28,8 @@ import { formatTable, truncate } from '../table.ts';
 
 /** Runs `rehearsal state` (spec in specs.ts, checks in checks.ts). */
 export async function runState(o: StateArgs, io: Io): Promise<number> {
-  const broker = openExisting(o.file);
+  const file = readableFile(o.file);
+  const broker = openExisting(file);
   let state: StateAt;
   let event: ReturnType<typeof toExportObject> | null;
   let last: number;
@@ -52,7 +53,7 @@ export async function runState(o: StateArgs, io: Io): Promise<number> {
   } finally {
     broker.close();
   }
-  const slots = workerSlots(o.file, o.at);
+  const slots = workerSlots(file, o.at);
   if (o.json) {
     const out = {
       ...state,

@@ -5,10 +5,11 @@
  * Everything the user gave is checked (flags, queue names, the module, the database) before any
  * worker process starts, so bad input fails once, with exit code 2, and writes nothing.
  */
-import type { Actor } from '../../core/index.ts';
+import { spawn } from 'node:child_process';
+import type { Actor, Logger } from '../../core/index.ts';
 import type { WorkerArgs } from '../checks.ts';
 import { openOrCreate } from '../db.ts';
-import { cliError } from '../errors.ts';
+import { cliError, EXIT_FAILURE } from '../errors.ts';
 import { dramatiqLogger } from '../log-format.ts';
 import { loadModule } from '../load-module.ts';
 import { queueArg } from '../queue-arg.ts';
@@ -79,7 +80,7 @@ export async function runWorker(o: WorkerArgs, io: Io): Promise<number> {
       ...(inProcess ? ['--in-process'] : []),
       ...(verbose ? ['--verbose'] : []),
     ];
-    return supervise({
+    const done = await supervise({
       bin: io.bin,
       childArgs,
       processes,
@@ -87,9 +88,10 @@ export async function runWorker(o: WorkerArgs, io: Io): Promise<number> {
       env: io.env,
       logger,
     });
+    return done.reload ? reload(logger) : done.code;
   }
 
-  return runWorkerProcess({
+  const done = await runWorkerProcess({
     file,
     moduleFile: mod.file,
     actors: mod.actors,
@@ -101,6 +103,43 @@ export async function runWorker(o: WorkerArgs, io: Io): Promise<number> {
     shutdownTimeoutMs,
     logger,
     child: childIndex !== null,
+  });
+  return done.reload ? reload(logger) : done.code;
+}
+
+/**
+ * SIGHUP (spec §11): after the graceful stop, the same command starts again — the module is read
+ * anew — in a process of its own that this one waits for and passes SIGTERM and SIGHUP on to
+ * (Ctrl+C reaches it from the terminal directly). Resolves to its exit code.
+ */
+function reload(logger: Logger): Promise<number> {
+  logger.log({ level: 'INFO', logger: 'dramatiq.MainProcess', message: 'Reloading worker...' });
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
+  const pass = (signal: NodeJS.Signals) => (): void => void child.kill(signal);
+  const onTerm = pass('SIGTERM');
+  const onHup = pass('SIGHUP');
+  const onInt = (): void => undefined;
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
+  process.on('SIGINT', onInt);
+  return new Promise((resolve) => {
+    const done = (code: number): void => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
+      process.off('SIGINT', onInt);
+      resolve(code);
+    };
+    child.on('exit', (code) => done(code ?? EXIT_FAILURE));
+    child.on('error', (err) => {
+      logger.log({
+        level: 'CRITICAL',
+        logger: 'dramatiq.MainProcess',
+        message: `Could not restart the worker: ${err.message}`,
+      });
+      done(EXIT_FAILURE);
+    });
   });
 }
 

@@ -18,6 +18,7 @@ import {
   readSync,
   statSync,
 } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { RehearsalError } from '../errors.ts';
 import { assertNotNewer, migrate } from './migrate.ts';
@@ -102,6 +103,7 @@ function checkHeader(file: string, readonly: boolean): void {
         `database ${file} does not exist; run a worker or \`rehearsal run\` with --db ${file} first`,
         { file },
       );
+    checkFolder(file);
     return;
   }
   // SQLite would fall back to reading and fail at the first write, maybe halfway through a command.
@@ -127,6 +129,27 @@ function checkHeader(file: string, readonly: boolean): void {
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A new file's folder must exist and be writable (SQLite would only say "unable to open"). */
+function checkFolder(file: string): void {
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir))
+    throw new RehearsalError(
+      'DB_DIR_NOT_FOUND',
+      `cannot create database ${file}: the folder ${dir} does not exist; create it first (mkdir -p) or pass another path with --db`,
+      { file, dir },
+    );
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new RehearsalError(
+      'DB_READ_ONLY',
+      `cannot create database ${file}: the folder ${dir} cannot be written (${WRITE_DENIED[code] ?? `not writable: ${code}`}); pass a path in a folder you can write with --db`,
+      { file, dir },
+    );
   }
 }
 

@@ -180,6 +180,12 @@ export class Worker {
     }
     // Attempts still running past the timeout are abandoned: their messages go back to the queue.
     const stuck = this.slots.map((s) => s.busy).filter((p): p is MessageProxy => p !== null);
+    if (stuck.length > 0)
+      this.broker.logger.log({
+        level: 'WARNING',
+        logger: 'dramatiq.worker.Worker',
+        message: `${stuck.length} message(s) still running after the shutdown timeout (${opts.timeoutMs ?? 600_000} ms) were given back to their queues: ${stuck.map((p) => describe(p)).join(', ')}.`,
+      });
     for (const p of stuck) this.abandoned.add(p);
     this.releaseHeld(stuck);
     for (const s of this.slots) this.broker.emitBefore('beforeWorkerThreadShutdown', s.info);
