@@ -291,7 +291,7 @@ export const WorkerSchema = z.strictObject({
 
 export const MiddlewareSettingsSchema = z.strictObject({
   max_age: nonNeg.nullable().optional(),
-  time_limit: nonNeg.optional(),
+  time_limit: nonNeg.nullable().optional(),
   notify_shutdown: z.boolean().optional(),
   max_retries: nonNegInt.nullable().optional(),
   min_backoff: nonNeg.optional(),

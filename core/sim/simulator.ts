@@ -117,7 +117,8 @@ export class Simulation {
       logger: opts.logger ?? silentLogger,
       middleware: defaultMiddleware({
         ...(m.max_age !== undefined ? { maxAgeMs: m.max_age } : {}),
-        ...(m.time_limit !== undefined ? { timeLimitMs: m.time_limit } : {}),
+        // null: no default limit (TimeLimit takes Infinity as none).
+        ...(m.time_limit !== undefined ? { timeLimitMs: m.time_limit ?? Infinity } : {}),
         ...(m.notify_shutdown !== undefined ? { notifyShutdown: m.notify_shutdown } : {}),
         retries: {
           ...(m.max_retries !== undefined ? { maxRetries: m.max_retries } : {}),

@@ -80,3 +80,16 @@ describe('behaviour models in the journal', () => {
     expect(sentAt('later')).toBe(5000);
   });
 });
+
+describe('middleware settings', () => {
+  it('takes middleware.time_limit null as no default time limit', async () => {
+    const lines = await journal({
+      rehearsal: 1,
+      middleware: { time_limit: null },
+      actors: [{ name: 'long', behavior: { duration: { dist: 'constant', ms: 900_000 } } }],
+      messages: [{ actor: 'long' }],
+    });
+    expect(lines.map((l) => l.kind)).toEqual(['enqueued', 'started', 'succeeded', 'acked']);
+    expect(lines.at(-1)!.t).toBe(900_000);
+  });
+});
