@@ -304,7 +304,10 @@ export class SqliteBroker implements Broker {
         root,
       });
       if (eta !== undefined)
-        this.journal.append({ kind: 'delayed', ...common, delay: delay ?? eta - now }, root);
+        this.journal.append(
+          { kind: 'delayed', ...common, delay: delay ?? Math.max(0, eta - now) },
+          root,
+        );
     });
     this.emitAfter('afterEnqueue', stored, delay);
     if (eta !== undefined) this.emitBefore('beforeDelayMessage', stored);

@@ -93,13 +93,17 @@ describe('eta on a normal queue (§3.2)', () => {
     const held = a.sendWithOptions({ args: ['held'], eta: at });
     a.sendWithOptions({ args: ['null'], eta: null });
     a.sendWithOptions({ args: ['odd'], eta: 'soon' });
+    const past = a.sendWithOptions({ args: ['past'], eta: e.clock.now() - 1000 });
     e.startWorker();
     await e.drain();
+    // Due at once when its eta is past, ahead of what became ready after it (FIFO by due time).
     expect(ran).toEqual([
+      ['past', 0],
       ['null', 0],
       ['odd', 0],
       ['held', 5000],
     ]);
+    expect(e.history(past.messageId)[1]).toMatchObject({ kind: 'delayed', delay: 0 });
     expect(e.kinds(held.messageId)).toEqual([
       'enqueued',
       'delayed',
