@@ -2,24 +2,10 @@ import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileState, fixture, rehearsal, scratchDir, type CliResult } from './run-cli.ts';
+import { expectRefused, fileState, fixture, rehearsal, setup } from './run-cli.ts';
 
 /** `PRAGMA application_id` of a Rehearsal database ("RHRS"). */
 const REHEARSAL_APP_ID = 0x52485253;
-
-/** Asserts a refused command: exit 2, `error [CODE]` on stderr, no stack trace. */
-function expectRefused(r: CliResult, code: string): void {
-  expect(r.stderr).toContain(`error [${code}]`);
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr).not.toMatch(/^\s+at /m);
-}
-
-/** A temp dir and a database path in it that does not exist yet. */
-function setup(): { cwd: string; db: string } {
-  const cwd = scratchDir();
-  return { cwd, db: join(cwd, 'test.db') };
-}
 
 /** A SQLite file that is not a Rehearsal database. */
 function foreignSqlite(file: string): void {

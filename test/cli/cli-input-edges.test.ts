@@ -8,29 +8,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteBroker } from '../../core/index.ts';
 import {
+  expectRefused,
   fileState,
   fixture,
   rehearsal,
-  scratchDir,
+  setup,
   start,
   waitFor,
   type CliResult,
   type Running,
 } from './run-cli.ts';
-
-/** Asserts a refused command: exit 2, `error [CODE]` on stderr, no stack trace, nothing printed. */
-function expectRefused(r: CliResult, code: string): void {
-  expect(r.stderr).toContain(`error [${code}]`);
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  expect(r.stderr).not.toMatch(/^\s+at /m);
-}
-
-/** A temp dir and a database path in it that does not exist yet. */
-function setup(): { cwd: string; db: string } {
-  const cwd = scratchDir();
-  return { cwd, db: join(cwd, 'test.db') };
-}
 
 /** Waits until a worker's stderr says it is ready; fails with what it printed otherwise. */
 async function waitForReady(w: Running): Promise<void> {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { SqliteBroker } from '../../core/index.ts';
 
 /** Absolute path of bin/rehearsal.js. */
@@ -36,6 +36,20 @@ afterAll(() => {
 
 /** What a finished command printed and returned. */
 export type CliResult = { code: number; stdout: string; stderr: string };
+
+/** Asserts a refused command: exit 2, `error [CODE]` on stderr, no stack trace, nothing printed. */
+export function expectRefused(r: CliResult, code: string): void {
+  expect(r.stderr).toContain(`error [${code}]`);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+}
+
+/** A temp dir and a database path in it that does not exist yet. */
+export function setup(): { cwd: string; db: string } {
+  const cwd = scratchDir();
+  return { cwd, db: join(cwd, 'test.db') };
+}
 
 /** The environment of a child: ours without REHEARSAL_DB (tests always pass --db). */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
