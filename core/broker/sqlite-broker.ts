@@ -543,16 +543,18 @@ export class SqliteBroker implements Broker {
       for (const row of this.store.messages.expiredLeases(now)) {
         if (!this.store.messages.reclaimExpired(row.id, now)) continue;
         n++;
-        this.journal.knowRoot(row.message_id, row.root);
-        this.journal.append({
-          kind: 'requeued',
-          messageId: row.message_id,
-          label: row.label,
-          actor: row.actor,
-          queue: row.queue,
-          attempt: row.attempts || null,
-          reason: 'lease_expired',
-        });
+        this.journal.append(
+          {
+            kind: 'requeued',
+            messageId: row.message_id,
+            label: row.label,
+            actor: row.actor,
+            queue: row.queue,
+            attempt: row.attempts || null,
+            reason: 'lease_expired',
+          },
+          row.root ?? undefined,
+        );
       }
       // Dead letters past their TTL are purged here too (Dramatiq's maintenance).
       for (const row of this.store.messages.expiredDead(

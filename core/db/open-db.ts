@@ -108,12 +108,8 @@ function checkHeader(file: string, readonly: boolean): void {
   }
   // SQLite would fall back to reading and fail at the first write, maybe halfway through a command.
   if (!readonly) {
-    try {
-      accessSync(file, constants.W_OK);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      throw readOnlyError(file, WRITE_DENIED[code] ?? `not writable: ${code}`);
-    }
+    const denied = writeDenied(file);
+    if (denied !== null) throw readOnlyError(file, denied);
   }
   if (statSync(file).size === 0) return;
   const fd = openSync(file, 'r');
@@ -141,15 +137,23 @@ function checkFolder(file: string): void {
       `cannot create database ${file}: the folder ${dir} does not exist; create it first (mkdir -p) or pass another path with --db`,
       { file, dir },
     );
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
+  const denied = writeDenied(dir);
+  if (denied !== null)
     throw new RehearsalError(
       'DB_READ_ONLY',
-      `cannot create database ${file}: the folder ${dir} cannot be written (${WRITE_DENIED[code] ?? `not writable: ${code}`}); pass a path in a folder you can write with --db`,
+      `cannot create database ${file}: the folder ${dir} cannot be written (${denied}); pass a path in a folder you can write with --db`,
       { file, dir },
     );
+}
+
+/** Why this process cannot write `path` (a file or a folder), or null when it can. */
+function writeDenied(path: string): string | null {
+  try {
+    accessSync(path, constants.W_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    return WRITE_DENIED[code] ?? `not writable: ${code}`;
   }
 }
 

@@ -166,7 +166,7 @@ export class Results extends Middleware {
 
 /** The Results middleware of a broker. @throws RehearsalError `RESULTS_NOT_CONFIGURED`. */
 export function resultsOf(broker: Broker): Results {
-  const r = broker.middleware.find((m): m is Results => m instanceof Results);
+  const r = resultsOn(broker);
   if (!r)
     throw new RehearsalError(
       'RESULTS_NOT_CONFIGURED',
@@ -178,8 +178,12 @@ export function resultsOf(broker: Broker): Results {
 
 /** The result backend in use on `broker`: its Results middleware's, else the broker's own. */
 export function resultBackendOf(broker: Broker): ResultBackend {
-  const r = broker.middleware.find((m): m is Results => m instanceof Results);
-  return r ? r.backendFor(broker) : broker.resultBackend();
+  return resultsOn(broker)?.backendFor(broker) ?? broker.resultBackend();
+}
+
+/** The Results middleware on `broker`, or null when it has none. */
+export function resultsOn(broker: Broker): Results | null {
+  return broker.middleware.find((m): m is Results => m instanceof Results) ?? null;
 }
 
 /** Shortcut: `resultsOf(broker).getResult(broker, message, opts)`. */

@@ -29,6 +29,7 @@ import {
 import type { ProcessOutcome, ThreadInfo, WorkerInfo } from '../middleware/middleware.ts';
 import { resolveOption } from '../actor-options.ts';
 import { matchesThrows } from '../middleware/retries.ts';
+import { resultsOn } from '../results/results-middleware.ts';
 import { InProcessRunner, type ActorRunner } from './runner.ts';
 import { setInterrupt } from './interrupts.ts';
 import { WorkQueue } from './work-queue.ts';
@@ -498,7 +499,7 @@ export class Worker {
       (p.options.pipe_target !== undefined && p.options.pipe_target !== null)
     )
       return;
-    if (this.broker.middleware.some((m) => m.actorOptions.has('store_results'))) return;
+    if (resultsOn(this.broker)) return;
     this.broker.logger.log({
       level: 'WARNING',
       logger: 'dramatiq.worker.WorkerThread',
