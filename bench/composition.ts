@@ -25,7 +25,7 @@ async function drain(
   const stop = stopwatch();
   worker.start();
   const deadline = nowMs() + timeoutMs;
-  while (broker.pendingCount() > 0) {
+  while (broker.hasPending()) {
     if (nowMs() > deadline) throw new Error(`timed out with ${broker.pendingCount()} pending`);
     await sleep(20);
   }

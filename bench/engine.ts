@@ -57,7 +57,7 @@ export type E2eResult = Timed & { pendingAfter: number; journalRows: number; tim
 
 /**
  * `engine_e2e_msgs_per_s`: prefill `n` messages (batched, untimed), then start a Worker with 8
- * threads and time until nothing is pending. `wait: 'poll'` checks `broker.pendingCount()` every
+ * threads and time until nothing is pending. `wait: 'poll'` checks `broker.hasPending()` every
  * `pollMs` of real time; `wait: 'join'` awaits `worker.join()`.
  */
 export async function engineE2e(
@@ -94,7 +94,7 @@ export async function engineE2e(
       timedOut = (await Promise.race([w.join(), timeout])) === 'timeout';
       clearTimeout(timer);
     } else {
-      while (broker.pendingCount() > 0) {
+      while (broker.hasPending()) {
         if (nowMs() > deadline) {
           timedOut = true;
           break;

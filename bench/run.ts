@@ -10,7 +10,7 @@
  *                      (1 M arrivals against Erlang C: bench/erlang.ts) and the app's
  *                      `store_apply` (bench/store-apply.ts) and `first_paint` (bench/first-paint.ts)
  *   --n 20000          override N for every section that runs
- *   --e2e-wait poll    how e2e notices the end: `poll` pendingCount() (default) or `join`
+ *   --e2e-wait poll    how e2e notices the end: `poll` hasPending() (default) or `join`
  *   --out file.json    write the JSON elsewhere (default bench/results/latest.json)
  *
  * Never a test: a section that fails reports null with a `<key>_note`, and the process exits 0.
@@ -96,7 +96,7 @@ const SECTIONS: Section[] = [
     key: 'engine_e2e_msgs_per_s',
     label: 'engine e2e, Worker 8 threads',
     run: async (dir, n, ctx) => {
-      const r = await engineE2e(dir, n, { wait: ctx.e2eWait, pollMs: 50, timeoutMs: 180_000 });
+      const r = await engineE2e(dir, n, { wait: ctx.e2eWait, pollMs: 2, timeoutMs: 180_000 });
       if (r.timedOut) throw new Error(`timed out after 180 s with ${r.pendingAfter} still pending`);
       return {
         messages: r.messages,

@@ -23,7 +23,7 @@ process.on('message', (m: { type?: string }) => {
   void (async () => {
     const c0 = process.cpuUsage();
     worker.start();
-    while (broker.pendingCount() > 0) await sleep(10);
+    while (broker.hasPending()) await sleep(10);
     await worker.stop({ timeoutMs: 5000 });
     const c = process.cpuUsage(c0);
     broker.close();

@@ -7,7 +7,10 @@
  *    and journals it; before/after enqueue hooks fire around it.
  * 2. `claim` leases up to `limit` due messages of one queue to one owner (at-least-once: a lease
  *    that runs out returns the message to its queue, with a `requeued` journal row).
- * 3. `batch(fn)` groups state changes into one atomic commit.
+ * 3. `batch(fn)` groups state changes into one atomic commit. `batch(fn, { grouped: true })` (a
+ *    worker's claims, starts and acks) may also share that commit with other grouped batches of
+ *    the next few ms: a crash can then undo them together, which at-least-once delivery already
+ *    covers (the leases run out and the messages come back). A broker may ignore it.
  * 4. Hook emission: before hooks in list order, after hooks in reverse (see `emitBefore`).
  */
 import type { Actor } from '../actor.ts';
@@ -33,6 +36,12 @@ export type EnqueueReason =
   | 'pipeline_step'
   | 'group_completed'
   | 'requeue';
+
+/** Options of `Broker.batch` (contract item 3). */
+export type BatchOptions = {
+  /** The change may wait for a group commit (a worker's own bookkeeping). */
+  grouped?: boolean;
+};
 
 /** Options of `Broker.enqueue`. */
 export type EnqueueOptions = {
@@ -143,7 +152,11 @@ export interface Broker {
   /** Earliest time a not-yet-due message of these queues becomes due, or null. */
   nextDue(queues: readonly string[]): number | null;
   /** Groups state changes into one commit (contract item 3). */
-  batch<T>(fn: () => T): T;
+  batch<T>(fn: () => T, opts?: BatchOptions): T;
+  /** Commits grouped batches now (contract item 3); a no-op when none is waiting. */
+  commitGroup(): void;
+  /** Runs each group commit the broker makes on its own (a profiler may time them). */
+  groupCommitHook?: (commit: () => void) => void;
   /** Listens for enqueues made through this broker object (in-process wake-ups). */
   onEnqueue(listener: (queueName: string) => void): () => void;
 
@@ -162,6 +175,8 @@ export interface Broker {
   flush(queue: string): number;
   /** Messages not yet finished (ready, delayed or in flight) on `queue` or everywhere. */
   pendingCount(queue?: string): number;
+  /** `pendingCount(queue) > 0`, without counting (cheap whatever the backlog). */
+  hasPending(queue?: string): boolean;
   /** The result backend that lives with this broker (same database). */
   resultBackend(): ResultBackend;
   /** The rate-limiter backend that lives with this broker (same database). */

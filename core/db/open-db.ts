@@ -43,6 +43,11 @@ const WRITE_DENIED: Readonly<Record<string, string>> = {
   EROFS: 'it is on a read-only file system',
 };
 
+/** The busy timeout a connection opened with `opts` waits for the write lock, ms. */
+export function busyTimeoutOf(opts: OpenDbOptions): number {
+  return Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000));
+}
+
 /**
  * Opens (and creates or migrates) a database file, or `:memory:`.
  * @throws RehearsalError `DB_NOT_SQLITE`, `DB_NOT_REHEARSAL`, `DB_NEWER_SCHEMA`, `DB_CORRUPT`
@@ -62,7 +67,7 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
     throw openFailed(err, file);
   }
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
+    db.pragma(`busy_timeout = ${busyTimeoutOf(opts)}`);
     checkIdentity(db, file);
     if (!opts.readonly) {
       // Before any pragma that writes: a refused newer file must stay byte-identical.
@@ -70,6 +75,9 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
       if (!memory) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('cache_size = -65536');
+      // Savepoints inside a long transaction (a group commit, a held simulation) keep their undo
+      // pages in a statement journal: in memory, not in a temporary file.
+      db.pragma('temp_store = MEMORY');
       // Checkpoint the WAL less often (each checkpoint syncs): 10k pages ≈ 40 MB of log.
       db.pragma('wal_autocheckpoint = 10000');
       db.pragma('foreign_keys = ON');

@@ -6,9 +6,16 @@
  *    transaction (as savepoints), so a caller can group several state changes into one commit.
  *    `writeJoined` nests without a savepoint; if it throws, the enclosing write rolls back whole.
  * 2. Everything outside core/db/ reaches SQLite only through this object.
+ * 3. Group commit (`openGroup`): one IMMEDIATE transaction that `write(fn, { grouped: true })`
+ *    calls join as savepoints until `commitGroup`. Any other write that runs while a group is
+ *    open joins it too and then commits it at once, so that only grouped writes ever wait for a
+ *    later commit.
+ * 4. A write that finds the write lock taken announces its wait (lock-waits.ts) before waiting;
+ *    `othersWaiting()` tells the holder of a group commit to let the lock go.
  */
 import { RehearsalError } from '../errors.ts';
-import { openDb, type OpenDbOptions } from './open-db.ts';
+import { busyTimeoutOf, openDb, type OpenDbOptions } from './open-db.ts';
+import { LockWaits } from './lock-waits.ts';
 import { sqliteFileError } from './sqlite-errors.ts';
 import { checkpointStatements, type CheckpointStatements } from './statements/checkpoints.ts';
 import { journalStatements, type JournalStatements } from './statements/journal.ts';
@@ -45,7 +52,13 @@ export class SqliteStore {
     release: Database.Statement;
     rollbackTo: Database.Statement;
   };
+  /** Sets the busy timeout back after `tryBegin` (a prepared PRAGMA acts when it is prepared). */
+  private readonly restoreBusyTimeout: string;
+  /** Announcements of lock waits on a file (null for `:memory:` and read-only stores). */
+  private readonly waits: LockWaits | null;
   private held = false;
+  /** An open group commit (contract item 3): grouped writes it holds so far. */
+  private group: { writes: number; commitAfter: boolean } | null = null;
   /** Nesting of `write` calls now running (0: none). */
   private depth = 0;
   /** The error of a nested write that failed inside the running outer write (see joinWrite). */
@@ -66,20 +79,37 @@ export class SqliteStore {
       release: this.db.prepare('RELEASE rehearsal_write'),
       rollbackTo: this.db.prepare('ROLLBACK TO rehearsal_write'),
     };
+    this.restoreBusyTimeout = `PRAGMA busy_timeout = ${busyTimeoutOf(opts)}`;
+    this.waits = file === ':memory:' || opts.readonly ? null : new LockWaits(`${file}-wait`);
     this.results = resultStatements(this.db);
     this.rateLimits = rateLimitStatements(this.db);
     this.checkpoints = checkpointStatements(this.db);
   }
 
-  /** Runs `fn` atomically (contract item 1) and returns its value. */
-  write<T>(fn: () => T): T {
+  /**
+   * Runs `fn` atomically (contract item 1) and returns its value. `grouped`: when a group commit
+   * is open, leave the commit to `commitGroup` (contract item 3).
+   */
+  write<T>(fn: () => T, opts?: { grouped?: boolean }): T {
+    if (this.group === null || this.depth > 0) return this.writeNow(fn);
+    if (opts?.grouped === true) this.group.writes++;
+    else this.group.commitAfter = true;
+    try {
+      return this.writeNow(fn);
+    } finally {
+      if (this.group?.commitAfter) this.commitGroup();
+    }
+  }
+
+  private writeNow<T>(fn: () => T): T {
     // Hand-rolled instead of `db.transaction(fn)`: building that wrapper on every call costs more
     // than the statements it wraps. The outermost write is its own transaction (or a savepoint
     // inside a held group commit); a nested one is a savepoint.
     const outer = this.depth === 0;
     const savepoint = !outer || this.db.inTransaction;
     const doomedBefore = this.doomed;
-    (savepoint ? this.tx.savepoint : this.tx.begin).run();
+    if (savepoint) this.tx.savepoint.run();
+    else this.begin();
     this.depth++;
     try {
       const result = fn();
@@ -128,6 +158,79 @@ export class SqliteStore {
     return () => this.rollbackListeners.delete(listener);
   }
 
+  /**
+   * Opens a group commit (contract item 3) without waiting: `'open'` when a group is open now,
+   * `'busy'` when another connection holds the write lock at this moment (someone else wants to
+   * write: no group), `'unavailable'` when a transaction is already open here (a held
+   * simulation, or a write in progress) or the store is closed.
+   */
+  openGroup(): 'open' | 'busy' | 'unavailable' {
+    if (this.group !== null) return 'open';
+    if (this.closed || this.db.inTransaction) return 'unavailable';
+    if (!this.tryBegin()) return 'busy';
+    this.group = { writes: 0, commitAfter: false };
+    return 'open';
+  }
+
+  /** Whether another connection on this file announced that it waits for the write lock. */
+  othersWaiting(): boolean {
+    return this.waits?.othersWaiting() ?? false;
+  }
+
+  /** BEGIN IMMEDIATE without waiting; false when another connection holds the write lock. */
+  private tryBegin(): boolean {
+    this.db.exec('PRAGMA busy_timeout = 0');
+    try {
+      this.tx.begin.run();
+      return true;
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return false;
+      throw err;
+    } finally {
+      this.db.exec(this.restoreBusyTimeout);
+    }
+  }
+
+  /** BEGIN IMMEDIATE, announcing the wait when the lock is taken (see lock-waits.ts). */
+  private begin(): void {
+    if (this.waits !== null) {
+      if (this.tryBegin()) return;
+      this.waits.announce();
+    }
+    this.tx.begin.run();
+  }
+
+  /** True while a group commit is open. */
+  get grouped(): boolean {
+    return this.group !== null;
+  }
+
+  /**
+   * Commits an open group (no-op otherwise) and returns how many grouped writes it held; called
+   * inside a write, it commits when the outermost write ends (and returns 0). If the commit fails, everything the group held is rolled back (the rollback listeners run) and the
+   * coded error naming the file is thrown.
+   */
+  commitGroup(): number {
+    const group = this.group;
+    if (group === null) return 0;
+    if (this.depth > 0) {
+      // Inside a write (a savepoint of the group): commit once the outermost write is done.
+      group.commitAfter = true;
+      return 0;
+    }
+    this.group = null;
+    if (!this.db.inTransaction) return group.writes;
+    try {
+      this.tx.commit.run();
+    } catch (err) {
+      if (this.db.inTransaction) this.tx.rollback.run();
+      for (const l of this.rollbackListeners) l();
+      throw sqliteFileError(err, this.file) || err;
+    }
+    return group.writes;
+  }
+
   /** Runs `fn` in a read transaction (a consistent snapshot). */
   read<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
@@ -142,6 +245,7 @@ export class SqliteStore {
    */
   holdWrites(): void {
     if (this.held) return;
+    this.commitGroup();
     this.db.exec('BEGIN IMMEDIATE');
     this.held = true;
   }
@@ -168,6 +272,7 @@ export class SqliteStore {
   /** Closes the connection (idempotent). */
   close(): void {
     if (this.closed) return;
+    this.commitGroup();
     this.releaseWrites();
     this.closed = true;
     this.db.close();

@@ -217,7 +217,7 @@ export class RunSession {
     const v = this.virtualClock;
     if (this.mode === 'empty' || this.mode === 'inspect') return true;
     if (v) return v.pending === 0 || (this.endMs !== null && v.now() >= this.endMs);
-    return (this.broker?.pendingCount() ?? 0) === 0 && this.workers.every((w) => w.busy === 0);
+    return !(this.broker?.hasPending() ?? false) && this.workers.every((w) => w.busy === 0);
   }
 
   get workersPaused(): boolean {

@@ -60,7 +60,7 @@ export async function drain(o: DrainOptions): Promise<'drained' | 'stopped'> {
       }
       if (o.stopped()) return 'stopped';
       progress(true);
-      if (o.broker.pendingCount() === 0 && o.workers.every((w) => w.busy === 0)) return 'drained';
+      if (!o.broker.hasPending() && o.workers.every((w) => w.busy === 0)) return 'drained';
       await real.sleep(1);
     }
   }

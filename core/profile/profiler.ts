@@ -5,7 +5,8 @@
  * Contract:
  * 1. `broker(b)` returns a Proxy of `b` for the worker to use: the broker methods of
  *    `BROKER_STEPS` are timed under their step name, `batch` is timed as `commit` (BEGIN, COMMIT
- *    and savepoints) around the worker's own code inside the transaction (`worker`), and the
+ *    and savepoints) around the worker's own code inside the transaction (`worker`), so are the
+ *    group commits the broker's timer makes (`groupCommitHook`), and the
  *    journal it hands out times `append` as `journal`. Every method runs on the real broker (its
  *    `this` is the target), so the engine's internal calls are not intercepted and cost nothing
  *    extra; their time is charged to the step that made them.
@@ -19,7 +20,7 @@
  *    measured phase: nothing after it is counted.
  */
 import type { Actor } from '../actor.ts';
-import type { Broker } from '../broker/broker.ts';
+import type { BatchOptions, Broker } from '../broker/broker.ts';
 import type { MessageProxy } from '../broker/message-proxy.ts';
 import { monotonicMs } from '../clock/real-clock.ts';
 import type { Journal } from '../journal/journal.ts';
@@ -40,6 +41,8 @@ export const BROKER_STEPS: Readonly<Partial<Record<keyof Broker, string>>> = {
   reclaimExpired: 'lease renewal',
   nextDue: 'poll',
   pendingCount: 'poll',
+  hasPending: 'poll',
+  commitGroup: 'commit',
   isQueuePaused: 'poll',
 };
 
@@ -78,6 +81,12 @@ export class Profiler {
   broker(b: Broker): Broker {
     this.wrapMiddleware(b.middleware);
     const rec = this.recorder;
+    // Group commits that the broker's own timer makes are commits too.
+    const runCommit = b.groupCommitHook;
+    if (runCommit) {
+      b.groupCommitHook = (commit) => rec.time('commit', () => runCommit(commit));
+      this.restores.push(() => (b.groupCommitHook = runCommit));
+    }
     const journal = timedJournal(b.journal, rec);
     const cache = new Map<PropertyKey, unknown>();
     return new Proxy(b, {
@@ -90,8 +99,8 @@ export class Profiler {
         const fn = value as (...a: unknown[]) => unknown;
         let wrapped: unknown;
         if (key === 'batch') {
-          wrapped = <T>(body: () => T): T =>
-            rec.time('commit', () => target.batch(() => rec.time('worker', body)));
+          wrapped = <T>(body: () => T, opts?: BatchOptions): T =>
+            rec.time('commit', () => target.batch(() => rec.time('worker', body), opts));
         } else {
           const step = BROKER_STEPS[key as keyof Broker];
           wrapped =

@@ -377,7 +377,7 @@ export class Simulation {
       if (
         untilMs === undefined &&
         this.pendingSends === 0 &&
-        this.broker.pendingCount() === 0 &&
+        !this.broker.hasPending() &&
         this.workers.every((w) => w.busy === 0)
       )
         return;

@@ -6,7 +6,9 @@
  * 1. At most `prefetch` (default min(threads × 2, 65535)) messages per queue are held by this
  *    worker (waiting in its work queue or running), as Dramatiq's consumer prefetch.
  * 2. Claims and acks are batched: the messages started, and the messages finished, in one turn of
- *    the event loop commit together (one transaction each), with their journal rows.
+ *    the event loop commit together (one transaction each), with their journal rows. Those
+ *    batches are `grouped` (Broker contract item 3): on the real clock a broker may commit a few
+ *    ms of them at once; the worker commits what it holds before it reports itself idle.
  * 3. The worker runs unchanged under the real and the virtual clock. Under the virtual clock it
  *    never polls: it wakes on enqueues made through its broker and on the next due time, so a
  *    virtual run is idle exactly when nothing is queued, delayed or running.
@@ -33,6 +35,9 @@ import { resultsOn } from '../results/results-middleware.ts';
 import { InProcessRunner, type ActorRunner } from './runner.ts';
 import { setInterrupt } from './interrupts.ts';
 import { WorkQueue } from './work-queue.ts';
+
+/** The worker's own bookkeeping may wait for a group commit (Broker contract item 3). */
+const GROUPED = { grouped: true } as const;
 
 /** Options of `Worker`. */
 export type WorkerOptions = {
@@ -192,6 +197,7 @@ export class Worker {
     for (const s of this.slots) this.broker.emitBefore('beforeWorkerThreadShutdown', s.info);
     this.unsubscribe?.();
     await this.runner.close();
+    this.broker.commitGroup();
     this.state = 'stopped';
     this.broker.emitAfter('afterWorkerShutdown', this.info);
     this.notifyIdle();
@@ -209,11 +215,13 @@ export class Worker {
   private isIdle(): boolean {
     if (this.state === 'stopped') return true;
     if (this.work.size > 0 || this.running > 0 || this.finished.length > 0) return false;
-    return this.queues.every((q) => this.broker.pendingCount(q) === 0);
+    return this.queues.every((q) => !this.broker.hasPending(q));
   }
 
   private notifyIdle(): void {
     if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    // Whoever waits for idle may look from another connection: make the last acks visible.
+    this.broker.commitGroup();
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
@@ -249,7 +257,7 @@ export class Worker {
           this.dispatch();
           this.arrangeWakeUp(out.round.claimed, out.round.exhausted);
           out.arranged = true;
-        });
+        }, GROUPED);
       } catch (err) {
         // Another connection held the write lock past the busy timeout: try again next wake-up.
         if (!isDatabaseBusy(err)) throw err;
@@ -342,7 +350,7 @@ export class Worker {
         this.broker.markStarted(p, this.info.index, slot.index);
         starts.push({ p, slot, actor });
       }
-    });
+    }, GROUPED);
     for (const s of starts) this.launch(s.p, s.slot, s.actor);
   }
 
@@ -434,7 +442,7 @@ export class Worker {
           this.dispatch();
           this.arrangeWakeUp(round.claimed, round.exhausted);
         }
-      });
+      }, GROUPED);
     } catch (err) {
       // Busy before the transaction began: nothing ran, so the whole batch can run again later.
       if (began || !isDatabaseBusy(err)) throw err;

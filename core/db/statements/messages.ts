@@ -145,11 +145,25 @@ export function messageStatements(db: Db) {
        (SELECT count(*) FROM messages m WHERE m.queue = q.name AND m.state = 3 AND m.dead_at > ?) AS dead
      FROM queues q ORDER BY q.name`,
   );
-  const pendingCount = db.prepare<[string], { n: number }>(
-    'SELECT count(*) AS n FROM messages WHERE queue = ? AND state < 3',
+  // Counted through the partial indexes (claimable: state < 2; leased: state = 2), never by a
+  // scan of the table: a worker's idle check and a drain's progress poll call these while the
+  // queues hold their whole backlog, and a table scan reads every message body.
+  const pendingCount = db.prepare<[string, string], { n: number }>(
+    `SELECT (SELECT count(*) FROM messages WHERE queue = ? AND state < 2)
+          + (SELECT count(*) FROM messages WHERE state = 2 AND queue = ?) AS n`,
   );
   const anyPending = db.prepare<[], { n: number }>(
-    'SELECT count(*) AS n FROM messages WHERE state < 3',
+    `SELECT (SELECT count(*) FROM messages WHERE state < 2)
+          + (SELECT count(*) FROM messages WHERE state = 2) AS n`,
+  );
+  // Existence only: one index seek each, whatever the backlog.
+  const hasPendingIn = db.prepare<[string, string], { n: number }>(
+    `SELECT EXISTS (SELECT 1 FROM messages WHERE queue = ? AND state < 2)
+         OR EXISTS (SELECT 1 FROM messages WHERE state = 2 AND queue = ?) AS n`,
+  );
+  const hasPendingAny = db.prepare<[], { n: number }>(
+    `SELECT EXISTS (SELECT 1 FROM messages WHERE state < 2)
+         OR EXISTS (SELECT 1 FROM messages WHERE state = 2) AS n`,
   );
   const dead = db.prepare<{ queue: string | null; since: number; limit: number }, MessageRow>(
     'SELECT * FROM messages WHERE state = 3 AND (@queue IS NULL OR queue = @queue) AND dead_at > @since ORDER BY dead_at, id LIMIT @limit',
@@ -260,9 +274,12 @@ export function messageStatements(db: Db) {
     counts: (nowMs: number, deadSinceMs: number): QueueCounts[] =>
       counts.all(nowMs, nowMs, deadSinceMs),
     /** Messages of `queue` not yet acked or dead. */
-    pendingCount: (queue: string): number => pendingCount.get(queue)?.n ?? 0,
+    pendingCount: (queue: string): number => pendingCount.get(queue, queue)?.n ?? 0,
     /** Messages of any queue not yet acked or dead. */
     anyPending: (): number => anyPending.get()?.n ?? 0,
+    /** Whether `queue` (or any queue) has a message not yet acked or dead. */
+    hasPending: (queue?: string): boolean =>
+      (queue === undefined ? hasPendingAny.get() : hasPendingIn.get(queue, queue))?.n === 1,
     /** Dead letters (optionally of one queue), oldest first. */
     dead: (queue: string | null, deadSinceMs: number, limit: number): MessageRow[] =>
       dead.all({ queue, since: deadSinceMs, limit }),

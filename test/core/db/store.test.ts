@@ -82,3 +82,97 @@ describe('SqliteStore writes', () => {
     s.close();
   });
 });
+
+describe('SqliteStore group commit', () => {
+  it('keeps grouped writes from other connections until the group commits', () => {
+    const file = tempDbPath();
+    const s = new SqliteStore(file);
+    const reader = new SqliteStore(file);
+    expect(s.openGroup()).toBe('open');
+    s.write(() => s.messages.insert(row('g1')), { grouped: true });
+    s.write(() => s.messages.insert(row('g2')), { grouped: true });
+    expect(ids(s)).toEqual(['g1', 'g2']);
+    expect(ids(reader)).toEqual([]);
+    expect(s.commitGroup()).toBe(2);
+    expect(ids(reader)).toEqual(['g1', 'g2']);
+    reader.close();
+    s.close();
+  });
+
+  it('commits the group at once when a write that is not grouped joins it', () => {
+    const file = tempDbPath();
+    const s = new SqliteStore(file);
+    const reader = new SqliteStore(file);
+    s.openGroup();
+    s.write(() => s.messages.insert(row('grouped')), { grouped: true });
+    s.write(() => s.messages.insert(row('sent')));
+    expect(s.grouped).toBe(false);
+    expect(ids(reader)).toEqual(['grouped', 'sent']);
+    reader.close();
+    s.close();
+  });
+
+  it('rolls back only the failed write of a group, and close commits the rest', () => {
+    const file = tempDbPath();
+    const s = new SqliteStore(file);
+    s.openGroup();
+    s.write(() => s.messages.insert(row('a')), { grouped: true });
+    expect(() =>
+      s.write(
+        () => {
+          s.messages.insert(row('undone'));
+          throw new Error('actor hook blew up');
+        },
+        { grouped: true },
+      ),
+    ).toThrow('actor hook blew up');
+    s.write(() => s.messages.insert(row('b')), { grouped: true });
+    s.close();
+    const again = new SqliteStore(file);
+    expect(ids(again)).toEqual(['a', 'b']);
+    again.close();
+  });
+
+  it('opens no group, without waiting, while another connection holds the write lock', () => {
+    const file = tempDbPath();
+    const s = new SqliteStore(file);
+    const other = new SqliteStore(file);
+    other.holdWrites();
+    const t0 = performance.now();
+    expect(s.openGroup()).toBe('busy');
+    expect(performance.now() - t0).toBeLessThan(500);
+    other.releaseWrites();
+    expect(s.openGroup()).toBe('open');
+    s.commitGroup();
+    other.close();
+    s.close();
+  });
+
+  it('asked to commit inside a write of the group, commits when that write ends', () => {
+    const file = tempDbPath();
+    const s = new SqliteStore(file);
+    const reader = new SqliteStore(file);
+    s.openGroup();
+    s.write(
+      () => {
+        s.messages.insert(row('first'));
+        s.write(() => s.messages.insert(row('nested')), { grouped: true });
+        expect(s.commitGroup()).toBe(0);
+        s.messages.insert(row('after'));
+      },
+      { grouped: true },
+    );
+    expect(s.grouped).toBe(false);
+    expect(ids(reader)).toEqual(['first', 'nested', 'after']);
+    reader.close();
+    s.close();
+  });
+
+  it('opens no group inside a transaction that is already running (a held simulation)', () => {
+    const s = new SqliteStore(tempDbPath());
+    s.holdWrites();
+    expect(s.openGroup()).toBe('unavailable');
+    s.releaseWrites();
+    s.close();
+  });
+});
