@@ -9,11 +9,13 @@
  * 1. `announce()` never throws (a read-only folder just means no announcement).
  * 2. `othersWaiting()` is true once per change of the file made by another connection since the
  *    last call (a connection's own announcement is not news to it).
+ * 3. A connection that announced removes the file when it closes.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 
 export class LockWaits {
   private seen: number;
+  private announced = false;
 
   constructor(private readonly flag: string) {
     this.seen = this.mtime();
@@ -23,10 +25,22 @@ export class LockWaits {
   announce(): void {
     try {
       writeFileSync(this.flag, '');
+      this.announced = true;
     } catch {
       // Nowhere to announce: the wait still works, only less fairly.
     }
     this.seen = this.mtime();
+  }
+
+  /** Removes the file when this connection made it (it is only a signal), as it closes. */
+  close(): void {
+    if (!this.announced) return;
+    this.announced = false;
+    try {
+      rmSync(this.flag, { force: true });
+    } catch {
+      // Left behind: harmless (the next waiter touches it again).
+    }
   }
 
   /** Whether another connection announced a wait since the last look (contract item 2). */
