@@ -177,14 +177,9 @@ function pyFloats(text: string): string {
  * @throws RehearsalError `NOT_JSON_SERIALIZABLE` for functions, symbols, bigints and cycles.
  */
 export function pyJsonStringify(value: unknown, where = 'value'): string {
-  assertJsonValue(value, where);
-  return pyJsonText(value, where);
-}
-
-/** `pyJsonStringify` of a value already checked with `assertJsonValue`. */
-function pyJsonText(value: unknown, where: string): string {
   let text: string | undefined;
   try {
+    assertJsonValue(value, where);
     text = stringifyNonFinite(value);
   } catch (err) {
     if (err instanceof RehearsalError) throw err;
@@ -349,43 +344,7 @@ export function pyJsonParse(text: string): unknown {
 
 /** Encodes a message as Dramatiq's JSON encoder does (contract items 1 and 2). */
 export function encodeMessage(m: Message): string {
-  return pyJsonStringify(wireObject(m), 'message');
-}
-
-/**
- * The wire JSON of a message whose args, kwargs and options were checked with `assertJsonValue`
- * (as `encodeMessage` writes it), and the JSON of its `args`, `kwargs` and `options` members as
- * one object (`{"args":…,"kwargs":…,"options":…}`, the journal's `enqueued` data) cut from that
- * same text rather than encoded a second time; `payload` is null if it cannot be cut cleanly.
- */
-export function encodeCheckedMessage(m: Message): { body: string; payload: string | null } {
-  const body = pyJsonText(wireObject(m), 'message');
-  // Plain JSON.stringify: where the body differs (a non-ASCII name, an odd timestamp), the checks
-  // below fail and the caller encodes the payload itself.
-  const head = `{"queue_name":${JSON.stringify(m.queueName)},"actor_name":${JSON.stringify(m.actorName)},`;
-  const tail = `,"message_id":${JSON.stringify(m.messageId)},"message_timestamp":${JSON.stringify(m.messageTimestamp)}}`;
-  const clean =
-    body.length > head.length + tail.length &&
-    body.startsWith(head) &&
-    body.startsWith('"args":', head.length) &&
-    body.endsWith(tail);
-  return {
-    body,
-    payload: clean ? `{${body.slice(head.length, body.length - tail.length)}}` : null,
-  };
-}
-
-/** The wire object, without copying args, kwargs and options: it is only stringified. */
-function wireObject(m: Message): MessageData {
-  return {
-    queue_name: m.queueName,
-    actor_name: m.actorName,
-    args: m.args as unknown[],
-    kwargs: m.kwargs,
-    options: m.options,
-    message_id: m.messageId,
-    message_timestamp: m.messageTimestamp,
-  };
+  return pyJsonStringify(toMessageData(m), 'message');
 }
 
 /**

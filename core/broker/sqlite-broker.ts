@@ -23,7 +23,6 @@ import {
   assertJsonValue,
   copyMessage,
   decodeMessage,
-  encodeCheckedMessage,
   encodeMessage,
   type Message,
 } from '../message.ts';
@@ -288,8 +287,7 @@ export class SqliteBroker implements Broker {
     // Encoded after the before hooks, as Dramatiq does: a value that is not JSON fails here.
     assertJsonValue(stored.args, `args of ${stored.actorName}`);
     assertJsonValue(stored.kwargs, `kwargs of ${stored.actorName}`);
-    assertJsonValue(stored.options, `options of ${stored.actorName}`);
-    const { body, payload } = encodeCheckedMessage(stored);
+    const body = encodeMessage(stored);
     const first = takeFresh(message);
     // Validated and encoded above, so only the database itself can fail in here: join an
     // enclosing batch without a savepoint (a failure dooms the batch, see writeJoined).
@@ -314,7 +312,6 @@ export class SqliteBroker implements Broker {
           delay,
         },
         known ?? 'first',
-        payload,
       );
       const root = known ?? seq;
       this.store.messages.insert({

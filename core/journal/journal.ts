@@ -47,10 +47,9 @@ export class Journal {
   /**
    * Appends one event; must run inside the write of the state change it records. `root` says
    * where its message's first row is: `'first'` for the first row ever of a message id just
-   * built here, a seq when the caller knows it; otherwise it is looked up (cached). `payload`:
-   * the JSON of the entry's data fields when the caller has it already (`encodeCheckedMessage`).
+   * built here, a seq when the caller knows it; otherwise it is looked up (cached).
    */
-  append(entry: JournalEntry, root?: 'first' | number, payload?: string | null): number {
+  append(entry: JournalEntry, root?: 'first' | number): number {
     const data: Record<string, unknown> = {};
     if (entry.args !== undefined) data.args = entry.args;
     if (entry.kwargs !== undefined) data.kwargs = entry.kwargs;
@@ -80,7 +79,7 @@ export class Journal {
       delay: entry.delay ?? null,
       worker: entry.worker ?? null,
       thread: entry.thread ?? null,
-      data: hasData ? (payload ?? safeJson(data)) : null,
+      data: hasData ? safeJson(data) : null,
       msg,
     };
     const seq = this.store.journal.insert(row);

@@ -7,7 +7,6 @@ import {
   RehearsalError,
   type Message,
 } from '../../core/index.ts';
-import { encodeCheckedMessage, pyJsonParse } from '../../core/message.ts';
 import { makeEngine } from '../helpers/make-engine.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -159,38 +158,5 @@ describe('message decoding errors', () => {
     expect(caught).toBeInstanceOf(RehearsalError);
     expect((caught as RehearsalError).code).toBe('NOT_JSON_SERIALIZABLE');
     expect((caught as RehearsalError).message).toContain('args[1].when');
-  });
-});
-
-describe('encodeCheckedMessage', () => {
-  it('cuts the args, kwargs and options of the wire text as one JSON object, escapes and floats included', () => {
-    const m = {
-      queueName: 'default',
-      actorName: 'greet',
-      args: ['héllo', 1e-7, 2.5, null],
-      kwargs: { name: 'Zoë', n: 3 },
-      options: { max_retries: 2 },
-      messageId: '0e7b5f5c-2b1d-4d4a-9c36-5b8f1c1e2a10',
-      messageTimestamp: 1_767_225_600_000,
-    };
-    const { body, payload } = encodeCheckedMessage(m);
-    expect(body).toBe(encodeMessage(m));
-    expect(payload).not.toBeNull();
-    expect(pyJsonParse(payload!)).toEqual({ args: m.args, kwargs: m.kwargs, options: m.options });
-    expect(payload).toContain('1e-07');
-    expect(payload).toContain('\\u00e9');
-  });
-
-  it('gives no payload when the names would not match the wire text (a non-ASCII actor name)', () => {
-    const m = {
-      queueName: 'default',
-      actorName: 'grüßen',
-      args: [],
-      kwargs: {},
-      options: {},
-      messageId: '0e7b5f5c-2b1d-4d4a-9c36-5b8f1c1e2a10',
-      messageTimestamp: 1_767_225_600_000,
-    };
-    expect(encodeCheckedMessage(m)).toEqual({ body: encodeMessage(m), payload: null });
   });
 });
