@@ -108,6 +108,8 @@ export class SqliteBroker implements Broker {
   groupCommitHook = (commit: () => void): void => commit();
   /** No group commit opens before this time (the duty cycle of `openGroup`). */
   private groupPauseUntil = 0;
+  /** When `joinGroup` last looked for announced waits (clock ms). */
+  private waitsCheckedAt = -1;
 
   constructor(opts: SqliteBrokerOptions) {
     this.clock = opts.clock ?? new RealClock();
@@ -627,11 +629,13 @@ export class SqliteBroker implements Broker {
    */
   private joinGroup(): void {
     const now = this.clock.now();
-    if (this.store.othersWaiting()) {
+    // The announcement is a file's time (a system call): looked at once per ms at most.
+    if (now !== this.waitsCheckedAt && this.store.othersWaiting()) {
       this.groupPauseUntil = now + GROUP_COMMIT_CONTENDED_PAUSE_MS;
       this.commitGroup();
       return;
     }
+    this.waitsCheckedAt = now;
     if (this.store.grouped || now < this.groupPauseUntil) return;
     const state = this.store.openGroup();
     if (state === 'busy') this.groupPauseUntil = now + GROUP_COMMIT_CONTENDED_PAUSE_MS;

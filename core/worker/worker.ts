@@ -546,8 +546,11 @@ export class Worker {
   /** Plans the next pump: the next due time, and on the real clock an idle poll with backoff. */
   private arrangeWakeUp(claimed: number, exhausted: boolean): void {
     const clock = this.broker.clock;
-    // The next due time only changes when a queue ran dry or something new arrived (real clock).
-    if (!exhausted && clock.kind === 'virtual') return;
+    if (clock.kind === 'real') this.armPoll(claimed);
+    // The next due time matters only once a queue ran dry: until then every turn pumps again,
+    // and the claim takes whatever has come due (on the real clock, the poll also catches what
+    // other processes send).
+    if (!exhausted) return;
     const due = this.broker.nextDue(this.queues);
     if (due !== null && (this.dueTimer === null || this.dueTimer.at !== due)) {
       this.dueTimer?.timer.cancel();
@@ -562,16 +565,27 @@ export class Worker {
       this.dueTimer.timer.cancel();
       this.dueTimer = null;
     }
-    if (clock.kind === 'real') {
-      // Other processes may enqueue on this file: poll, quickly when busy, backing off to
-      // worker_timeout when idle (like Dramatiq's Redis consumer).
-      this.idleDelayMs =
-        claimed > 0 ? 5 : Math.min(this.workerTimeoutMs, Math.max(5, this.idleDelayMs * 2));
-      this.pollTimer?.cancel();
-      this.pollTimer = clock.setTimer(this.idleDelayMs, () => this.schedulePump(), {
-        background: true,
-      });
-    }
+  }
+
+  /**
+   * Other processes may enqueue on this file: poll, quickly when busy, backing off to
+   * worker_timeout when idle (like Dramatiq's Redis consumer). A poll already due at the same
+   * pace is left as it is (one timer less per turn while busy).
+   */
+  private armPoll(claimed: number): void {
+    const delay =
+      claimed > 0 ? 5 : Math.min(this.workerTimeoutMs, Math.max(5, this.idleDelayMs * 2));
+    if (this.pollTimer !== null && delay === this.idleDelayMs) return;
+    this.idleDelayMs = delay;
+    this.pollTimer?.cancel();
+    this.pollTimer = this.broker.clock.setTimer(
+      delay,
+      () => {
+        this.pollTimer = null;
+        this.schedulePump();
+      },
+      { background: true },
+    );
   }
 
   /**
