@@ -82,7 +82,7 @@ export type SqliteBrokerOptions = {
 /** Default group commit window (see `SqliteBrokerOptions.groupCommitMs`). */
 export const DEFAULT_GROUP_COMMIT_MS = 2;
 
-/** No group commit for this long after another connection was seen writing (see openGroup). */
+/** No group commit for this long after another connection was seen writing (see joinGroup). */
 const GROUP_COMMIT_CONTENDED_PAUSE_MS = 1_000;
 
 export class SqliteBroker implements Broker {
@@ -106,7 +106,7 @@ export class SqliteBroker implements Broker {
   private groupTimer: Timer | null = null;
   /** Runs each group commit of the window's timer (Broker: a profiler may time them). */
   groupCommitHook = (commit: () => void): void => commit();
-  /** No group commit opens before this time (the duty cycle of `openGroup`). */
+  /** No group commit opens before this time (another connection wants the lock: joinGroup). */
   private groupPauseUntil = 0;
   /** When `joinGroup` last looked for announced waits (clock ms). */
   private waitsCheckedAt = -1;

@@ -75,8 +75,8 @@ export function openDb(file: string, opts: OpenDbOptions = {}): Db {
       if (!memory) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('cache_size = -65536');
-      // Savepoints inside a long transaction (a group commit, a held simulation) keep their undo
-      // pages in a statement journal: in memory, not in a temporary file.
+      // Savepoints inside a group commit keep their undo pages in a statement journal: in memory,
+      // not in a temporary file (a held simulation switches back, see SqliteStore.holdWrites).
       db.pragma('temp_store = MEMORY');
       // Checkpoint the WAL less often (each checkpoint syncs): 10k pages ≈ 40 MB of log.
       db.pragma('wal_autocheckpoint = 10000');

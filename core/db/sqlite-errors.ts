@@ -18,6 +18,11 @@ export function sqliteCode(err: unknown): string | null {
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
 }
 
+/** SQLITE_BUSY (and its extended codes): the write lock stayed taken past the busy timeout. */
+export function isDatabaseBusy(err: unknown): boolean {
+  return sqliteCode(err)?.startsWith('SQLITE_BUSY') === true;
+}
+
 /**
  * The coded error for a SQLite failure on `file` (contract item 1), or null when `err` is not one
  * of those (contract item 2).

@@ -16,7 +16,7 @@
 import { RehearsalError } from '../errors.ts';
 import { busyTimeoutOf, openDb, type OpenDbOptions } from './open-db.ts';
 import { LockWaits } from './lock-waits.ts';
-import { sqliteFileError } from './sqlite-errors.ts';
+import { isDatabaseBusy, sqliteFileError } from './sqlite-errors.ts';
 import { checkpointStatements, type CheckpointStatements } from './statements/checkpoints.ts';
 import { journalStatements, type JournalStatements } from './statements/journal.ts';
 import { messageStatements, type MessageStatements } from './statements/messages.ts';
@@ -184,8 +184,7 @@ export class SqliteStore {
       this.tx.begin.run();
       return true;
     } catch (err) {
-      const code = (err as { code?: unknown } | null)?.code;
-      if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) return false;
+      if (isDatabaseBusy(err)) return false;
       throw err;
     } finally {
       this.db.exec(this.restoreBusyTimeout);
@@ -208,8 +207,9 @@ export class SqliteStore {
 
   /**
    * Commits an open group (no-op otherwise) and returns how many grouped writes it held; called
-   * inside a write, it commits when the outermost write ends (and returns 0). If the commit fails, everything the group held is rolled back (the rollback listeners run) and the
-   * coded error naming the file is thrown.
+   * inside a write, it commits when the outermost write ends (and returns 0). If the commit
+   * fails, everything the group held is rolled back (the rollback listeners run) and the coded
+   * error naming the file is thrown.
    */
   commitGroup(): number {
     const group = this.group;
