@@ -8,7 +8,10 @@
  * 3. Nothing about history is stored anywhere else.
  * 4. `onAppend` listeners get each appended event in a microtask, in seq order, and never one
  *    whose write was rolled back (its seq is reused by the next event). `onAppendImmediate`
- *    listeners get it synchronously inside the write, before it is known to stick.
+ *    listeners get it synchronously inside the write, before it is known to stick. Inside a
+ *    worker's group commit (store contract item 3) an event is delivered once its own write is
+ *    done, up to a few ms before the group commits; only a group whose COMMIT itself fails (a
+ *    full disk) can take back events already delivered, and the broker logs that as an ERROR.
  */
 import type { Clock } from '../clock/clock.ts';
 import { wallNow } from '../clock/real-clock.ts';
