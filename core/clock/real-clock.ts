@@ -14,8 +14,21 @@ export class RealClock implements Clock {
   setTimer(delayMs: number, fn: () => void, opts?: TimerOptions): Timer {
     // A timer past Node's 2^31−1 ms limit (or infinite) would fire at once: it never fires.
     if (!(delayMs <= 2_147_483_647)) return { cancel: () => undefined };
-    const handle = setTimeout(fn, Math.max(0, delayMs));
-    if (opts?.background) handle.unref();
+    // Node's timers run on the monotonic clock while `now()` is wall time, which clock sync can
+    // set back meanwhile (on this VM a 300 ms time limit read as 296 ms between its journal
+    // rows). Fire no earlier than `delayMs` of `now()`: re-arm for what is left.
+    const due = Date.now() + Math.max(0, delayMs);
+    const arm = (ms: number): NodeJS.Timeout => {
+      const h = setTimeout(fire, ms);
+      if (opts?.background) h.unref();
+      return h;
+    };
+    const fire = (): void => {
+      const left = due - Date.now();
+      if (left > 0) handle = arm(left);
+      else fn();
+    };
+    let handle = arm(Math.max(0, delayMs));
     return { cancel: () => clearTimeout(handle) };
   }
 

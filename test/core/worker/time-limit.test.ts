@@ -43,6 +43,7 @@ describe('time limits with the thread runner (real clock)', () => {
     // Each attempt ran for at least its 300 ms limit before it was stopped. The limit is armed
     // in before_process_message and the `started` row is written just after it, in the same turn;
     // journal times are whole ms, so when a ms boundary falls between the two the rows read 299.
+    // (The clock's timers count the limit in its own `now()`: test/core/clock/real-clock.test.ts.)
     const started = h.filter((x) => x.kind === 'started');
     const limited = h.filter((x) => x.kind === 'time_limited');
     for (const i of [0, 1]) expect(limited[i]!.at - started[i]!.at).toBeGreaterThanOrEqual(299);
