@@ -10,7 +10,8 @@
  *    calls join as savepoints until `commitGroup`. Any other write that runs while a group is
  *    open joins it too and then commits it at once, so that only grouped writes ever wait for a
  *    later commit.
- * 4. A write that finds the write lock taken announces its wait (lock-waits.ts) before waiting;
+ * 4. A write that finds the write lock taken announces its wait (lock-waits.ts) before waiting
+ *    and every 5 ms while it waits, trying again every half ms for as long as the busy timeout;
  *    `othersWaiting()` tells the holder of a group commit to let the lock go.
  */
 import { RehearsalError } from '../errors.ts';
@@ -35,6 +36,13 @@ function abortedBy(cause: unknown, file: string): RehearsalError {
   );
 }
 
+/** How long a writer waiting for the lock sleeps between tries, ms (see `begin`). */
+const LOCK_POLL_MS = 0.5;
+/** A waiting writer announces its wait again after this many tries (≈ 5 ms). */
+const LOCK_ANNOUNCE_EVERY = 10;
+/** What `Atomics.wait` sleeps on: nobody ever wakes it, so it sleeps its timeout. */
+const LOCK_SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
 export class SqliteStore {
   readonly file: string;
   readonly messages: MessageStatements;
@@ -54,6 +62,8 @@ export class SqliteStore {
   };
   /** Sets the busy timeout back after `tryBegin` (a prepared PRAGMA acts when it is prepared). */
   private readonly restoreBusyTimeout: string;
+  /** How many times `begin` tries again for the lock before it gives up (the busy timeout). */
+  private readonly lockPolls: number;
   /** Announcements of lock waits on a file (null for `:memory:` and read-only stores). */
   private readonly waits: LockWaits | null;
   private held = false;
@@ -80,6 +90,7 @@ export class SqliteStore {
       rollbackTo: this.db.prepare('ROLLBACK TO rehearsal_write'),
     };
     this.restoreBusyTimeout = `PRAGMA busy_timeout = ${busyTimeoutOf(opts)}`;
+    this.lockPolls = Math.ceil(busyTimeoutOf(opts) / LOCK_POLL_MS);
     this.waits = file === ':memory:' || opts.readonly ? null : new LockWaits(`${file}-wait`);
     this.results = resultStatements(this.db);
     this.rateLimits = rateLimitStatements(this.db);
@@ -177,27 +188,42 @@ export class SqliteStore {
     return this.waits?.othersWaiting() ?? false;
   }
 
-  /** BEGIN IMMEDIATE without waiting; false when another connection holds the write lock. */
-  private tryBegin(): boolean {
+  /**
+   * BEGIN IMMEDIATE without waiting; false when another connection holds the write lock (or,
+   * with `throwIfBusy`, SQLite's own SQLITE_BUSY error).
+   */
+  private tryBegin(throwIfBusy = false): boolean {
     this.db.exec('PRAGMA busy_timeout = 0');
     try {
       this.tx.begin.run();
       return true;
     } catch (err) {
-      if (isDatabaseBusy(err)) return false;
+      if (!throwIfBusy && isDatabaseBusy(err)) return false;
       throw err;
     } finally {
       this.db.exec(this.restoreBusyTimeout);
     }
   }
 
-  /** BEGIN IMMEDIATE, announcing the wait when the lock is taken (see lock-waits.ts). */
+  /**
+   * BEGIN IMMEDIATE, announcing the wait when the lock is taken (see lock-waits.ts). SQLite's
+   * own busy handler sleeps 1, 2, 5 … 100 ms between tries, and a worker that takes the lock
+   * again a fraction of a ms after letting it go wins nearly every one of them (a send waited
+   * over a second behind a worker draining a backlog). So the wait polls every half ms, for as
+   * long as the busy timeout, and announces itself again every 5 ms, until the lock is free.
+   */
   private begin(): void {
-    if (this.waits !== null) {
-      if (this.tryBegin()) return;
-      this.waits.announce();
+    if (this.waits === null) {
+      this.tx.begin.run();
+      return;
     }
-    this.tx.begin.run();
+    if (this.tryBegin()) return;
+    for (let i = 0; i < this.lockPolls; i++) {
+      if (i % LOCK_ANNOUNCE_EVERY === 0) this.waits.announce();
+      Atomics.wait(LOCK_SLEEP, 0, 0, LOCK_POLL_MS);
+      if (this.tryBegin()) return;
+    }
+    this.tryBegin(true);
   }
 
   /** True while a group commit is open. */
