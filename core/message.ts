@@ -199,15 +199,37 @@ export function pyJsonStringify(value: unknown, where = 'value'): string {
 /**
  * `JSON.stringify` with non-finite numbers as bare tokens. A replacer makes stringify several
  * times slower, so it only runs when the plain text has a `null` (where a non-finite number
- * would have gone).
+ * would have gone) and the value may really hold one (a `null` result, on every succeeded
+ * journal row of an actor that returns nothing, took the slow path every time).
  */
 function stringifyNonFinite(value: unknown): string | undefined {
   const plain = JSON.stringify(value);
   if (plain === undefined) return plain;
-  if (!plain.includes('null')) return pyFloats(plain);
+  if (!plain.includes('null') || !mayHoldNonFinite(value, 0)) return pyFloats(plain);
   return pyFloats(
     JSON.stringify(value, pyReplacer).replace(NON_FINITE_TOKEN, '$1').replace(MARKED_STRING, '"'),
   );
+}
+
+/**
+ * False when `value` is plain data (arrays and plain objects, up to 100 deep) without a
+ * non-finite number; true when it has one, or might (anything `JSON.stringify` could turn into
+ * something else, such as an object with `toJSON`).
+ */
+function mayHoldNonFinite(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > 100) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (mayHoldNonFinite(value[i], depth + 1)) return true;
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return true;
+  const o = value as Record<string, unknown>;
+  if (typeof o.toJSON === 'function') return true;
+  for (const k in o) if (mayHoldNonFinite(o[k], depth + 1)) return true;
+  return false;
 }
 
 /**

@@ -451,8 +451,10 @@ export class SqliteBroker implements Broker {
     p.attempt = p.delivery.previousAttempts + 1;
     p.worker = worker;
     p.thread = thread;
+    // The row's `attempts` is not rewritten here (one UPDATE per message saved): the `started`
+    // row below is the record of it, counted back when a lease runs out (`reclaimExpired`), and
+    // the dead letter and retry rows carry the count themselves.
     this.store.writeJoined(() => {
-      this.store.messages.setAttempts(p.delivery.rowId, p.attempt);
       this.journal.append({
         kind: 'started',
         messageId: p.messageId,
@@ -512,6 +514,7 @@ export class SqliteBroker implements Broker {
         p.delivery.rowId,
         p.delivery.owner,
         encodeMessage(p.message),
+        p.attempt || p.delivery.previousAttempts,
         this.clock.now(),
       );
       if (done) {
@@ -566,7 +569,15 @@ export class SqliteBroker implements Broker {
     return this.store.write(() => {
       let n = 0;
       for (const row of this.store.messages.expiredLeases(now)) {
-        if (!this.store.messages.reclaimExpired(row.id, now)) continue;
+        // A start does not rewrite the row (markStarted): its deliveries that started are the
+        // `started` rows below its root. Rows from before migration 8 have no root: their
+        // stored count stands.
+        const attempts =
+          row.root === null
+            ? row.attempts
+            : Math.max(row.attempts, this.store.messages.startsOf(row.root));
+        if (!this.store.messages.reclaimExpired(row.id, attempts, now)) continue;
+        row.attempts = attempts;
         n++;
         this.journal.append(
           {

@@ -78,6 +78,20 @@ describe('message encoding (checklist 1)', () => {
     expect(back.args).toEqual([Number.NaN, Infinity, -Infinity, 'NaN', 'Infinity is far', 1.5]);
   });
 
+  it('keeps null as null beside non-finite numbers, nested in kwargs and arrays', () => {
+    const nested = msg({
+      args: [null, [null, Number.NaN]],
+      kwargs: { a: null, b: { c: [-Infinity, null] } },
+    });
+    const text = encodeMessage(nested);
+    expect(text).toContain('"args":[null,[null,NaN]]');
+    expect(text).toContain('"kwargs":{"a":null,"b":{"c":[-Infinity,null]}}');
+    expect(decodeMessage(text)).toEqual(nested);
+    // Only nulls: the same text as plain JSON.
+    const nulls = msg({ args: [null], kwargs: { x: null } });
+    expect(encodeMessage(nulls)).toContain('"args":[null],"kwargs":{"x":null}');
+  });
+
   it('decodes strict JSON with raw UTF-8 as well as the escaped form', () => {
     const strict = pythonWire('"é😀"');
     expect(decodeMessage(strict).args).toEqual(['é😀']);

@@ -106,12 +106,11 @@ export function messageStatements(db: Db) {
   const lease = db.prepare<[string, number, number]>(
     'UPDATE messages SET state = 2, lease_owner = ?, lease_until = ? WHERE id = ? AND state < 2',
   );
-  const setAttempts = db.prepare<[number, number]>('UPDATE messages SET attempts = ? WHERE id = ?');
   const ack = db.prepare<[number, string]>(
     'DELETE FROM messages WHERE id = ? AND lease_owner = ? AND state = 2',
   );
-  const nack = db.prepare<[number, string, number, string]>(
-    'UPDATE messages SET state = 3, dead_at = ?, body = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 2',
+  const nack = db.prepare<[number, string, number, number, string]>(
+    'UPDATE messages SET state = 3, dead_at = ?, body = ?, attempts = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 2',
   );
   const deadDirect = db.prepare<[number, number]>(
     'UPDATE messages SET state = 3, dead_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?',
@@ -128,8 +127,12 @@ export function messageStatements(db: Db) {
   const expired = db.prepare<[number], MessageRow>(
     'SELECT * FROM messages WHERE state = 2 AND lease_until < ? ORDER BY id',
   );
-  const reclaimExpired = db.prepare<[number, number, number]>(
-    'UPDATE messages SET state = 0, ready_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 2 AND lease_until < ?',
+  const reclaimExpired = db.prepare<[number, number, number, number]>(
+    'UPDATE messages SET state = 0, ready_at = ?, attempts = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 2 AND lease_until < ?',
+  );
+  // Deliveries of a message that started, from its journal rows (see `reclaimExpired`).
+  const startsOf = db.prepare<[number], { n: number }>(
+    "SELECT count(*) AS n FROM events WHERE msg = ? AND kind = 'started'",
   );
   const nextDue = db.prepare<[string, number], { t: number | null }>(
     'SELECT min(ready_at) AS t FROM messages WHERE queue = ? AND state < 2 AND ready_at > ?',
@@ -237,13 +240,14 @@ export function messageStatements(db: Db) {
       }
       return out;
     },
-    /** Records the number of deliveries that started. */
-    setAttempts: (id: number, attempts: number): void => void setAttempts.run(attempts, id),
     /** Deletes a leased row; false when `owner` no longer holds the lease. */
     ack: (id: number, owner: string): boolean => ack.run(id, owner).changes === 1,
-    /** Moves a leased row to the dead letters with its final body; false when the lease is lost. */
-    nack: (id: number, owner: string, body: string, nowMs: number): boolean =>
-      nack.run(nowMs, body, id, owner).changes === 1,
+    /**
+     * Moves a leased row to the dead letters with its final body and the number of deliveries
+     * that started; false when the lease is lost.
+     */
+    nack: (id: number, owner: string, body: string, attempts: number, nowMs: number): boolean =>
+      nack.run(nowMs, body, attempts, id, owner).changes === 1,
     /** Moves any row straight to the dead letters (unknown actor, undecodable body). */
     deadDirect: (id: number, nowMs: number): void => void deadDirect.run(nowMs, id),
     /** Gives a leased row back to the back of its queue; false when the lease is lost. */
@@ -263,9 +267,14 @@ export function messageStatements(db: Db) {
       renew.run(leaseUntil, owner).changes,
     /** Rows whose lease ran out before `nowMs`. */
     expiredLeases: (nowMs: number): MessageRow[] => expired.all(nowMs),
-    /** Returns an expired row to its queue; false if someone else already did. */
-    reclaimExpired: (id: number, nowMs: number): boolean =>
-      reclaimExpired.run(nowMs, id, nowMs).changes === 1,
+    /**
+     * Returns an expired row to its queue with the number of its deliveries that started; false
+     * if someone else already did.
+     */
+    reclaimExpired: (id: number, attempts: number, nowMs: number): boolean =>
+      reclaimExpired.run(nowMs, attempts, id, nowMs).changes === 1,
+    /** How many `started` rows the journal holds below the root row `root` (migration 6). */
+    startsOf: (root: number): number => startsOf.get(root)?.n ?? 0,
     /** Earliest future ready_at on `queue`, or null. */
     nextDue: (queue: string, nowMs: number): number | null => nextDue.get(queue, nowMs)?.t ?? null,
     /** Earliest future ready_at on any queue, or null. */
