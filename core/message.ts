@@ -154,8 +154,11 @@ const NON_FINITE_TOKEN = /"\\u0000nonfinite:(NaN|Infinity|-Infinity)"/g;
 const MARKED_STRING = /"\\u0000nonfinite:S/g;
 
 // Python writes a float below 1e-4 as 1e-05 (two exponent digits at least), where JavaScript
-// writes 0.00001 or 1e-7. Only a text with such a number in it is rewritten.
-const SMALL_FLOAT_HINT = /\de-\d|0\.0000/;
+// writes 0.00001 or 1e-7. Only a text with such a number in it is rewritten. In compact JSON a
+// number starts the text or follows `:`, `,` or `[`; without that anchor every message id with
+// a digit, `e`, `-` and a digit in a row (about one in ten) sent its whole text through the
+// tokenizer.
+const SMALL_FLOAT_HINT = /(?:^|[:,[])-?(?:\d+(?:\.\d+)?e-\d|0\.0000)/;
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/g;
 
 function pyFloatToken(t: string): string {

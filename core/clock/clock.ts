@@ -41,9 +41,13 @@ export function sleepOn(clock: Clock, delayMs: number, signal?: AbortSignal): Pr
       reject(signal.reason as Error);
       return;
     }
-    const onAbort = (): void => {
-      timer.cancel();
-      reject(signal?.reason as Error);
+    // A listener object, not a closure: tsx (which runs the sources) names every closure it
+    // creates with a property definition, and simulated actors sleep once per attempt.
+    const onAbort = {
+      handleEvent(): void {
+        timer.cancel();
+        reject(signal?.reason as Error);
+      },
     };
     const timer = clock.setTimer(delayMs, () => {
       signal?.removeEventListener('abort', onAbort);

@@ -26,6 +26,21 @@ export type RunOptions = {
 };
 
 /**
+ * The handle of one virtual timer: a class rather than a closure per timer (tsx, which runs the
+ * sources, names each closure with a property definition; see real-clock.ts).
+ */
+class VirtualTimer implements Timer {
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly entry: Entry,
+  ) {}
+
+  cancel(): void {
+    this.clock.cancelEntry(this.entry);
+  }
+}
+
+/**
  * A discrete-event clock: time stands still while the engine works and jumps to the next due
  * timer when everything has settled, so a 7-day backoff schedule runs in milliseconds.
  *
@@ -67,20 +82,20 @@ export class VirtualClock implements Clock {
     };
     if (!entry.background) this.foreground++;
     this.push(entry);
-    return {
-      cancel: () => {
-        if (entry.cancelled) return;
-        entry.cancelled = true;
-        // A cancelled timer can sit in the heap until its due time (a 10-minute time limit per
-        // message): drop what it holds on to, and compact when they are the majority.
-        entry.fn = noop;
-        if (!entry.background) this.foreground--;
-        if (!entry.inHeap) return;
-        this.cancelledInHeap++;
-        if (this.cancelledInHeap > 1024 && this.cancelledInHeap * 2 > this.heap.length)
-          this.compact();
-      },
-    };
+    return new VirtualTimer(this, entry);
+  }
+
+  /** `Timer.cancel` of `entry` (see VirtualTimer). */
+  cancelEntry(entry: Entry): void {
+    if (entry.cancelled) return;
+    entry.cancelled = true;
+    // A cancelled timer can sit in the heap until its due time (a 10-minute time limit per
+    // message): drop what it holds on to, and compact when they are the majority.
+    entry.fn = noop;
+    if (!entry.background) this.foreground--;
+    if (!entry.inHeap) return;
+    this.cancelledInHeap++;
+    if (this.cancelledInHeap > 1024 && this.cancelledInHeap * 2 > this.heap.length) this.compact();
   }
 
   /** Runs `fn` as a microtask: same instant, after the current code (cheaper than a timer). */

@@ -159,6 +159,13 @@ describe('JSON as Python writes and reads it (§1.2)', () => {
     expect(pyJsonStringify([0.00001, 0.000012345, 1e-7, -2.5e-10, 0.0001, 0.5, 1e-100])).toBe(
       '[1e-05,1.2345e-05,1e-07,-2.5e-10,0.0001,0.5,1e-100]',
     );
+    // Wherever a number stands: alone, as an object value, after another item, beside NaN.
+    expect(pyJsonStringify(1e-7)).toBe('1e-07');
+    expect(pyJsonStringify(-0.00005)).toBe('-5e-05');
+    expect(pyJsonStringify({ a: 1e-7, b: [1, 3e-6], c: { d: 0.00002 } })).toBe(
+      '{"a":1e-07,"b":[1,3e-06],"c":{"d":2e-05}}',
+    );
+    expect(pyJsonStringify([NaN, 1e-7, null])).toBe('[NaN,1e-07,null]');
     // Strings that look like numbers or like the non-finite marker are left alone.
     const tricky = ['\u0000nonfinite:NaN', NaN, '0.00001', 'f3c8a43e-6b37'];
     const text = pyJsonStringify(tricky);
