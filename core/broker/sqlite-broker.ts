@@ -431,11 +431,15 @@ export class SqliteBroker implements Broker {
       });
       return null;
     }
-    if (message.queueName.endsWith('.DQ') || 'eta' in message.options) {
+    if ('eta' in message.options) {
       // A due delayed message continues on its canonical queue without `eta` (Dramatiq §3.2).
       const options = { ...message.options };
       delete options.eta;
       message = { ...message, queueName: canonicalQueueName(message.queueName), options };
+    } else if (message.queueName !== row.queue) {
+      // A body naming `q.DQ` or `q.XQ` (a raw message) is delivered on `q`, as its row is: the
+      // journal and the message the actor sees name the canonical queue.
+      message = { ...message, queueName: canonicalQueueName(message.queueName) };
     }
     return new MessageProxy(message, {
       rowId: row.id,

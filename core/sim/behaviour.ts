@@ -7,7 +7,7 @@
  * retry (`retry.first`), fail, send `enqueue` entries, return `result`.
  */
 import type { Clock } from '../clock/clock.ts';
-import { Retry, SkipMessage } from '../errors.ts';
+import { RateLimitExceeded, Retry, SkipMessage } from '../errors.ts';
 import type { Rng } from '../random/rng.ts';
 import { currentRunContext } from '../worker/current-message.ts';
 import type { MessageProxy } from '../broker/message-proxy.ts';
@@ -104,7 +104,13 @@ export function behaviourFunction(
     if (duration > 0) await ctx.clock.sleep(duration, run.signal);
     if (behavior.retry && attempt <= behavior.retry.first)
       throw modelled(new Retry({ delayMs: behavior.retry.delay }));
-    if (failure) throw new SimulatedError(failure.error, failure.message ?? '');
+    if (failure) {
+      // A modelled RateLimitExceeded is the engine's own: the worker logs it at DEBUG, not as an
+      // unhandled failure (Dramatiq §4.4 step 4), and Retries treats it as any failure.
+      if (failure.error === 'RateLimitExceeded')
+        throw modelled(new RateLimitExceeded(failure.message ?? ''));
+      throw new SimulatedError(failure.error, failure.message ?? '');
+    }
     for (const e of behavior.enqueue ?? []) ctx.send(e, p);
     return behaviourResult(behavior.result, args, kwargs);
   };

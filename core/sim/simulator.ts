@@ -260,6 +260,15 @@ export class Simulation {
     else this.send(e, 'send', parent);
   }
 
+  /**
+   * The delay from now until `atMs` after the run's start (the journal's `t = 0`). On the real
+   * clock some ms pass between opening the run and starting it; without this a message `at: 0`
+   * was sent at `t = 5`.
+   */
+  private fromStart(atMs: number): number {
+    return Math.max(0, atMs - (this.clock.now() - this.broker.journal.startAt));
+  }
+
   private schedule(atMs: number, fn: () => void): void {
     this.pendingSends++;
     this.clock.setTimer(atMs, () => {
@@ -283,8 +292,7 @@ export class Simulation {
     const next = (): void => {
       if (n >= a.count) return;
       const due = a.process === 'burst' ? t : (t += gap());
-      const start = this.clock.now() - this.broker.journal.startAt;
-      this.schedule(Math.max(0, Math.round(due) - start), () => {
+      this.schedule(this.fromStart(Math.round(due)), () => {
         const k = n++;
         this.arrivalCounters.set(index, k + 1);
         this.send(entry, 'arrival', null, a.id ? `${a.id}#${k}` : null, ids);
@@ -292,7 +300,7 @@ export class Simulation {
       });
     };
     if (a.process === 'burst') {
-      this.schedule(t, () => {
+      this.schedule(this.fromStart(t), () => {
         for (let k = 0; k < a.count; k++)
           this.send(entry, 'arrival', null, a.id ? `${a.id}#${k}` : null, ids);
       });
@@ -310,7 +318,7 @@ export class Simulation {
     const s = this.scenario;
     s.messages.forEach((m, i) => {
       const ids = this.root.derive(`messages[${i}]`);
-      this.schedule(m.at ?? 0, () => this.send(m, 'send', null, m.id ?? null, ids));
+      this.schedule(this.fromStart(m.at ?? 0), () => this.send(m, 'send', null, m.id ?? null, ids));
     });
     s.arrivals.forEach((a, i) => this.scheduleArrivals(a, i));
     let index = 0;

@@ -661,7 +661,36 @@ function isDatabaseBusy(err: unknown): boolean {
 }
 
 /** `actor(args)` as Dramatiq's log lines print a message. */
+/** A message as Python's `str(message)` writes it in log lines: `add(1, 'x', k=None)`. */
 function describe(p: MessageProxy): string {
-  const args = p.message.args.map((a) => JSON.stringify(a)).join(', ');
-  return `${p.actorName}(${args})`;
+  const params = p.message.args.map(pyRepr);
+  for (const [k, v] of Object.entries(p.message.kwargs)) params.push(`${k}=${pyRepr(v)}`);
+  return `${p.actorName}(${params.join(', ')})`;
+}
+
+/** Python's `repr` of a JSON value (for log lines only). */
+function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'nan';
+    if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+    return String(v);
+  }
+  if (typeof v === 'string') {
+    const quote = v.includes("'") && !v.includes('"') ? '"' : "'";
+    const body = v
+      .replace(/\\/g, '\\\\')
+      .replace(/\n/g, '\\n')
+      .replace(/\r/g, '\\r')
+      .replace(/\t/g, '\\t');
+    return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
+  }
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
+  return String(v);
 }

@@ -3,14 +3,20 @@
  * modelled `Retry`, an age limit, and a send an actor makes later than it finishes.
  */
 import { describe, expect, it } from 'vitest';
-import { exportJournalText, parseScenario, runScenario, SqliteBroker } from '../../core/index.ts';
+import {
+  exportJournalText,
+  MemoryLogger,
+  parseScenario,
+  runScenario,
+  SqliteBroker,
+} from '../../core/index.ts';
 import { tempDbPath } from '../helpers/temp-db.ts';
 
 type Line = Record<string, unknown> & { kind: string; t: number };
 
-async function journal(data: unknown): Promise<Line[]> {
+async function journal(data: unknown, logger?: MemoryLogger): Promise<Line[]> {
   const db = tempDbPath();
-  await runScenario(parseScenario(data), { db });
+  await runScenario(parseScenario(data), { db, ...(logger ? { logger } : {}) });
   const b = new SqliteBroker({ file: db });
   try {
     return exportJournalText(b.journal)
@@ -78,6 +84,42 @@ describe('behaviour models in the journal', () => {
     expect(sentAt('now')).toBe(1000);
     expect(sentAt('plain')).toBe(1000);
     expect(sentAt('later')).toBe(5000);
+  });
+});
+
+describe('modelled errors and raw messages', () => {
+  it('treats a modelled RateLimitExceeded as the engine does: retried, logged at DEBUG, not as an unhandled failure', async () => {
+    const logger = new MemoryLogger();
+    const lines = await journal(
+      {
+        rehearsal: 1,
+        actors: [
+          {
+            name: 'limited',
+            options: { max_retries: 1, min_backoff: 10 },
+            behavior: { fail: [{ first: 1, error: 'RateLimitExceeded', message: 'too many' }] },
+          },
+        ],
+        messages: [{ actor: 'limited' }],
+      },
+      logger,
+    );
+    const failed = lines.find((l) => l.kind === 'failed')!;
+    expect(failed.error).toEqual({ type: 'RateLimitExceeded', message: 'too many' });
+    expect(lines.filter((l) => l.kind === 'succeeded')).toHaveLength(1);
+    expect(logger.messages('ERROR')).toEqual([]);
+    expect(logger.messages('DEBUG').join('\n')).toMatch(/rate limit/i);
+  });
+
+  it('names the canonical queue on every row of a raw message sent to `q.XQ`', async () => {
+    const lines = await journal({
+      rehearsal: 1,
+      actors: [{ name: 'work' }],
+      messages: [{ id: 'x', raw: { actor_name: 'work', queue_name: 'default.XQ', args: [] } }],
+    });
+    const rows = lines.filter((l) => l.label === 'x');
+    expect(rows.map((l) => l.kind)).toEqual(['enqueued', 'started', 'succeeded', 'acked']);
+    expect(new Set(rows.map((l) => l.queue))).toEqual(new Set(['default']));
   });
 });
 

@@ -318,3 +318,21 @@ describe('Retries', () => {
     expect(calls).toBe(0);
   });
 });
+
+describe('failure log lines', () => {
+  it('names the message as Python’s str(message) does: reprs of the args, then kwargs', async () => {
+    const e = makeEngine();
+    const a = actor(
+      (..._xs: unknown[]) => {
+        throw new Error('nope');
+      },
+      { actorName: 'charge', broker: e.broker, maxRetries: 0 },
+    );
+    a.sendWithOptions({ args: ["it's", 1.5, true, null, [1, 'a']], kwargs: { k: { z: false } } });
+    e.startWorker();
+    await e.drain();
+    expect(e.logger.messages('ERROR')).toContain(
+      `Failed to process message charge("it's", 1.5, True, None, [1, 'a'], k={'z': False}) with unhandled exception.`,
+    );
+  });
+});
