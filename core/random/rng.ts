@@ -86,9 +86,13 @@ export class SeededRng implements Rng {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** Two hex digits of `v` from bit `shift` (module level: a closure per id costs under tsx). */
+function h(v: number, shift: number): string {
+  return HEX[(v >>> shift) & 0xff]!;
+}
+
 /** Formats 128 random bits as a UUID v4 string (sets the version and variant bits). */
 function formatUuid4(a: number, b: number, c: number, d: number): string {
-  const h = (v: number, shift: number): string => HEX[(v >>> shift) & 0xff]!;
   const b6 = ((b >>> 16) & 0x0f) | 0x40;
   const b8 = (c & 0x3f) | 0x80;
   return (
