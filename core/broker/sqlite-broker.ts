@@ -20,10 +20,10 @@ import { DecodeError, errorInfo, RehearsalError, didYouMean } from '../errors.ts
 import { Journal } from '../journal/journal.ts';
 import { silentLogger, type Logger } from '../logging.ts';
 import {
-  assertJsonValue,
   copyMessage,
   decodeMessage,
   encodeMessage,
+  encodeMessageParts,
   type Message,
 } from '../message.ts';
 import { defaultMiddleware } from '../middleware/default-middleware.ts';
@@ -287,9 +287,7 @@ export class SqliteBroker implements Broker {
     const eta = delay !== null ? now + delay : (stored.options.eta as number | undefined);
     this.emitBefore('beforeEnqueue', stored, delay);
     // Encoded after the before hooks, as Dramatiq does: a value that is not JSON fails here.
-    assertJsonValue(stored.args, `args of ${stored.actorName}`);
-    assertJsonValue(stored.kwargs, `kwargs of ${stored.actorName}`);
-    const body = encodeMessage(stored);
+    const { body, data } = encodeMessageParts(stored, true);
     const first = takeFresh(message);
     // Validated and encoded above, so only the database itself can fail in here: join an
     // enclosing batch without a savepoint (a failure dooms the batch, see writeJoined).
@@ -314,6 +312,7 @@ export class SqliteBroker implements Broker {
           delay,
         },
         known ?? 'first',
+        data,
       );
       const root = known ?? seq;
       this.store.messages.insert({

@@ -50,16 +50,11 @@ export class Journal {
   /**
    * Appends one event; must run inside the write of the state change it records. `root` says
    * where its message's first row is: `'first'` for the first row ever of a message id just
-   * built here, a seq when the caller knows it; otherwise it is looked up (cached).
+   * built here, a seq when the caller knows it; otherwise it is looked up (cached). `dataText`
+   * is the row's `data` when the caller has already encoded it (a send: `encodeMessageParts`).
    */
-  append(entry: JournalEntry, root?: 'first' | number): number {
-    const data: Record<string, unknown> = {};
-    if (entry.args !== undefined) data.args = entry.args;
-    if (entry.kwargs !== undefined) data.kwargs = entry.kwargs;
-    if (entry.options !== undefined) data.options = entry.options;
-    if (Object.prototype.hasOwnProperty.call(entry, 'result')) data.result = entry.result ?? null;
-    if (entry.error !== undefined) data.error = entry.error;
-    const hasData = Object.keys(data).length > 0;
+  append(entry: JournalEntry, root?: 'first' | number, dataText?: string): number {
+    const text = dataText ?? dataOf(entry);
     const at = this.clock.now();
     const messageId = entry.messageId ?? null;
     const msg =
@@ -82,7 +77,7 @@ export class Journal {
       delay: entry.delay ?? null,
       worker: entry.worker ?? null,
       thread: entry.thread ?? null,
-      data: hasData ? safeJson(data) : null,
+      data: text,
       msg,
     };
     const seq = this.store.journal.insert(row);
@@ -189,9 +184,30 @@ export class Journal {
   }
 }
 
-/** Non-finite numbers keep their value (Python tokens), so `args` read back as the actor got them. */
-function safeJson(v: unknown): string {
-  return jsonWithNonFinite(v);
+/**
+ * The `data` text of an entry: its JSON fields (args, kwargs, options, result, error), null when
+ * it has none. Non-finite numbers keep their value (Python tokens), so `args` read back as the
+ * actor got them.
+ */
+function dataOf(entry: JournalEntry): string | null {
+  const hasResult = Object.prototype.hasOwnProperty.call(entry, 'result');
+  if (
+    entry.args === undefined &&
+    entry.kwargs === undefined &&
+    entry.options === undefined &&
+    entry.error === undefined
+  ) {
+    if (!hasResult) return null;
+    // An actor that returns nothing: every succeeded row of a no-op actor.
+    if (entry.result === null || entry.result === undefined) return '{"result":null}';
+  }
+  const data: Record<string, unknown> = {};
+  if (entry.args !== undefined) data.args = entry.args;
+  if (entry.kwargs !== undefined) data.kwargs = entry.kwargs;
+  if (entry.options !== undefined) data.options = entry.options;
+  if (hasResult) data.result = entry.result ?? null;
+  if (entry.error !== undefined) data.error = entry.error;
+  return jsonWithNonFinite(data);
 }
 
 /** Converts a stored row to an event. */

@@ -7,6 +7,12 @@ import {
   RehearsalError,
   type Message,
 } from '../../core/index.ts';
+import {
+  encodeMessageParts,
+  jsonWithNonFinite,
+  pyJsonStringify,
+  toMessageData,
+} from '../../core/message.ts';
 import { makeEngine } from '../helpers/make-engine.ts';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -172,5 +178,38 @@ describe('message decoding errors', () => {
     expect(caught).toBeInstanceOf(RehearsalError);
     expect((caught as RehearsalError).code).toBe('NOT_JSON_SERIALIZABLE');
     expect((caught as RehearsalError).message).toContain('args[1].when');
+  });
+
+  it('encodes by parts exactly as the whole message through one stringify: body and journal data', () => {
+    const odd = [
+      msg(),
+      msg({ args: [], kwargs: {}, options: {} }),
+      msg({ args: ['café', '☃', '😀'], kwargs: { naïve: 'ü' }, options: { note: 'é' } }),
+      msg({ args: [Number.NaN, Infinity, -Infinity, null], kwargs: { a: [null, { b: NaN }] } }),
+      msg({ args: [1e-7, 0.00001, -2.5e-9, 1.5, 1e21], options: { x: [1e-5] } }),
+      msg({ args: ['\u0000nonfinite:NaN', 'quote " and \\ backslash'] }),
+      msg({ kwargs: { kept: 1 }, options: { retries: 2, eta: 17 } }),
+      msg({ queueName: 'q\u00e9.DQ', actorName: 'act_é', messageId: 'id-é-1e-5' }),
+      msg({ messageTimestamp: 1.5 }),
+      msg({ messageTimestamp: Number.NaN }),
+      msg({ args: [[[[{ deep: [1, 'two', false, null] }]]]] }),
+    ];
+    for (const m of odd) {
+      const parts = encodeMessageParts(m);
+      expect(parts.body).toBe(pyJsonStringify(toMessageData(m), 'message'));
+      expect(parts.data).toBe(
+        jsonWithNonFinite({ args: m.args, kwargs: m.kwargs, options: m.options }),
+      );
+    }
+  });
+
+  it('names a bad value by its place in the message, or as a send does with the actor named', () => {
+    const bad = msg({ options: { cb: () => 1 } });
+    expect(() => encodeMessageParts(bad)).toThrow(/message\.options\.cb is a function/);
+    const badArg = msg({ args: [1, new Map()] });
+    expect(() => encodeMessageParts(badArg)).toThrow(/message\.args\[1\] is a Map/);
+    expect(() => encodeMessageParts(badArg, true)).toThrow(/args of add\[1\] is a Map/);
+    const badKw = msg({ kwargs: { n: 10n } });
+    expect(() => encodeMessageParts(badKw, true)).toThrow(/kwargs of add\.n is a bigint/);
   });
 });

@@ -12,6 +12,7 @@ const files = [
   '0006-journal-message-keys.sql',
   '0007-journal-root-buckets.sql',
   '0008-message-root.sql',
+  '0009-journal-without-autoincrement.sql',
 ];
 
 /** Every migration, in order; `version` is the `PRAGMA user_version` after it. */
