@@ -419,16 +419,29 @@ export function encodeMessageParts(m: Message, actorNamed = false): EncodedMessa
     : checkedJson(m.kwargs, actorNamed ? () => `kwargs of ${m.actorName}` : 'message.kwargs');
   const options = isEmptyPlainObject(m.options) ? '{}' : checkedJson(m.options, 'message.options');
   const ts = m.messageTimestamp;
+  // ASCII escaping is character by character, so escaping each piece equals escaping the whole.
   const body =
-    `{"queue_name":${stringJson(m.queueName, 'message.queue_name')},` +
-    `"actor_name":${stringJson(m.actorName, 'message.actor_name')},` +
-    `"args":${args},"kwargs":${kwargs},"options":${options},` +
-    `"message_id":${stringJson(m.messageId, 'message.message_id')},` +
+    `{"queue_name":${nameJson(m.queueName, 'message.queue_name')},` +
+    `"actor_name":${nameJson(m.actorName, 'message.actor_name')},` +
+    `"args":${asciiOnly(args)},"kwargs":${kwargs === '{}' ? kwargs : asciiOnly(kwargs)},` +
+    `"options":${options === '{}' ? options : asciiOnly(options)},` +
+    `"message_id":${asciiOnly(stringJson(m.messageId, 'message.message_id'))},` +
     `"message_timestamp":${Number.isInteger(ts) ? String(ts) : checkedJson(ts, 'message.message_timestamp')}}`;
-  return {
-    body: asciiOnly(body),
-    data: `{"args":${args},"kwargs":${kwargs},"options":${options}}`,
-  };
+  return { body, data: `{"args":${args},"kwargs":${kwargs},"options":${options}}` };
+}
+
+/** Escaped JSON text of queue and actor names, which repeat on every message of theirs. */
+const NAME_JSON = new Map<string, string>();
+
+function nameJson(value: unknown, where: string): string {
+  if (typeof value !== 'string') return asciiOnly(checkedJson(value, where));
+  let text = NAME_JSON.get(value);
+  if (text === undefined) {
+    text = asciiOnly(JSON.stringify(value));
+    if (NAME_JSON.size >= 1024) NAME_JSON.clear();
+    NAME_JSON.set(value, text);
+  }
+  return text;
 }
 
 /** JSON text of a string field (anything else goes through the full check). */
