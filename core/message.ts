@@ -190,7 +190,7 @@ export function pyJsonStringify(value: unknown, where = 'value'): string {
 function checkedJson(value: unknown, where: string | (() => string)): string {
   let text: string | undefined;
   try {
-    if (!isPlainJson(value, 0)) checkJsonValue(value, placeOf(where), new Set());
+    assertJsonValue(value, where);
     text = stringifyNonFinite(value);
   } catch (err) {
     if (err instanceof RehearsalError) throw err;
@@ -273,11 +273,11 @@ export function jsonWithNonFinite(value: unknown): string {
  * plain objects), so nothing is silently dropped or turned into `{}`.
  * @throws RehearsalError `NOT_JSON_SERIALIZABLE` with the JSON path of the first bad value.
  */
-export function assertJsonValue(value: unknown, path = 'value'): void {
+export function assertJsonValue(value: unknown, path: string | (() => string) = 'value'): void {
   // The common case (plain data) is checked without building a path per value; anything the
   // quick walk does not accept gets the full walk, which names the bad value or accepts it.
   if (isPlainJson(value, 0)) return;
-  checkJsonValue(value, path, new Set());
+  checkJsonValue(value, placeOf(path), new Set());
 }
 
 /** True when `value` is certainly plain JSON data (false is "not sure": use the full check). */
@@ -423,9 +423,8 @@ export function encodeMessageParts(m: Message, actorNamed = false): EncodedMessa
   const body =
     `{"queue_name":${nameJson(m.queueName, 'message.queue_name')},` +
     `"actor_name":${nameJson(m.actorName, 'message.actor_name')},` +
-    `"args":${asciiOnly(args)},"kwargs":${kwargs === '{}' ? kwargs : asciiOnly(kwargs)},` +
-    `"options":${options === '{}' ? options : asciiOnly(options)},` +
-    `"message_id":${asciiOnly(stringJson(m.messageId, 'message.message_id'))},` +
+    `"args":${asciiOnly(args)},"kwargs":${asciiOnly(kwargs)},"options":${asciiOnly(options)},` +
+    `"message_id":${stringJson(m.messageId, 'message.message_id')},` +
     `"message_timestamp":${Number.isInteger(ts) ? String(ts) : checkedJson(ts, 'message.message_timestamp')}}`;
   return { body, data: `{"args":${args},"kwargs":${kwargs},"options":${options}}` };
 }
@@ -434,19 +433,19 @@ export function encodeMessageParts(m: Message, actorNamed = false): EncodedMessa
 const NAME_JSON = new Map<string, string>();
 
 function nameJson(value: unknown, where: string): string {
-  if (typeof value !== 'string') return asciiOnly(checkedJson(value, where));
+  if (typeof value !== 'string') return stringJson(value, where);
   let text = NAME_JSON.get(value);
   if (text === undefined) {
-    text = asciiOnly(JSON.stringify(value));
+    text = stringJson(value, where);
     if (NAME_JSON.size >= 1024) NAME_JSON.clear();
     NAME_JSON.set(value, text);
   }
   return text;
 }
 
-/** JSON text of a string field (anything else goes through the full check). */
+/** Escaped JSON text of a string field (anything else goes through the full check). */
 function stringJson(value: unknown, where: string): string {
-  return typeof value === 'string' ? JSON.stringify(value) : checkedJson(value, where);
+  return asciiOnly(typeof value === 'string' ? JSON.stringify(value) : checkedJson(value, where));
 }
 
 /** `{}` with no own keys and a plain prototype: most kwargs and many options. */
