@@ -127,6 +127,28 @@ export function errorType(err: unknown): string {
   return typeof err === 'string' ? 'Error' : 'Exception';
 }
 
+/**
+ * Where an error rebuilt from another thread keeps the class names it had there (its type, then
+ * the classes it inherits from), which its rebuilt prototype chain no longer shows.
+ */
+export const INHERITED_TYPES: unique symbol = Symbol('rehearsal.inheritedTypes');
+
+/** The type name of `err` and the names of the classes it inherits from, most specific first. */
+export function typeNames(err: unknown): string[] {
+  const names = [errorType(err)];
+  if (typeof err !== 'object' || err === null) return names;
+  const inherited = (err as { [INHERITED_TYPES]?: unknown })[INHERITED_TYPES];
+  if (Array.isArray(inherited))
+    for (const n of inherited) if (typeof n === 'string' && !names.includes(n)) names.push(n);
+  for (let proto = Object.getPrototypeOf(err) as object | null; proto;) {
+    if (proto === Object.prototype) break;
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && name && !names.includes(name)) names.push(name);
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return names;
+}
+
 /** The text of an error, as `str(exception)` would give it. */
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;

@@ -203,6 +203,11 @@ export interface Broker {
   emitAfter<K extends HookName>(hook: K, ...args: HookArgs<K>): void;
 }
 
+/** A hook's name as Dramatiq spells it in its logs (`beforeProcessMessage` → `before_process_message`). */
+function wireHookName(hook: string): string {
+  return hook.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 /**
  * Before-hook emission shared by brokers: list order; `MiddlewareError` escapes, anything else is
  * logged CRITICAL and the remaining hooks still run.
@@ -221,7 +226,7 @@ export function emitBeforeHooks<K extends HookName>(
       broker.logger.log({
         level: 'CRITICAL',
         logger: 'dramatiq.broker',
-        message: `Unexpected failure in ${hook} of ${m.name}.`,
+        message: `Unexpected failure in ${wireHookName(hook)} of ${m.name}.`,
         error: err,
       });
     }
@@ -243,7 +248,7 @@ export function emitAfterHooks<K extends HookName>(
       broker.logger.log({
         level: 'CRITICAL',
         logger: 'dramatiq.broker',
-        message: `Unexpected failure in ${hook} of ${m.name}.`,
+        message: `Unexpected failure in ${wireHookName(hook)} of ${m.name}.`,
         error: err,
       });
     }

@@ -12,7 +12,7 @@ import type { Broker } from '../broker/broker.ts';
 import type { MessageProxy } from '../broker/message-proxy.ts';
 import { resolveOption } from '../actor-options.ts';
 import { computeBackoff } from '../backoff.ts';
-import { errorInfo, errorType, formatTraceback, Retry } from '../errors.ts';
+import { errorInfo, formatTraceback, Retry, typeNames } from '../errors.ts';
 import { Middleware, type ProcessOutcome } from './middleware.ts';
 import { sendCallback } from './callback-send.ts';
 
@@ -42,19 +42,6 @@ export function matchesThrows(err: unknown, list: unknown): boolean {
     names ??= typeNames(err);
     return names.includes(e);
   });
-}
-
-/** The type name of `err` and the names of the classes it inherits from. */
-function typeNames(err: unknown): string[] {
-  const names = [errorType(err)];
-  if (typeof err !== 'object' || err === null) return names;
-  for (let proto = Object.getPrototypeOf(err) as object | null; proto;) {
-    if (proto === Object.prototype) break;
-    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof name === 'string' && name && !names.includes(name)) names.push(name);
-    proto = Object.getPrototypeOf(proto) as object | null;
-  }
-  return names;
 }
 
 export class Retries extends Middleware {

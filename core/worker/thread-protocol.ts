@@ -8,7 +8,8 @@
  *    the worker's side as the class the worker and middleware test for: `Retry` (with its
  *    `delayMs`), `SkipMessage`, `TimeLimitExceeded`, `Shutdown`, `RateLimitExceeded`, any other
  *    `RehearsalError` (code and details kept), or an `Error` whose `name` is the original type, so
- *    journal rows and `throws` names match. A user class listed in the actor's `throws` is matched
+ *    journal rows and `throws` names match, also the names of the classes it inherited from on
+ *    the thread (`INHERITED_TYPES`, read by `typeNames`). A user class listed in the actor's `throws` is matched
  *    by name along the original prototype chain and becomes that class again, so `instanceof`
  *    holds.
  */
@@ -17,6 +18,7 @@ import { resolveOption } from '../actor-options.ts';
 import {
   errorText,
   errorType,
+  INHERITED_TYPES,
   RateLimitExceeded,
   RehearsalError,
   Retry,
@@ -125,6 +127,8 @@ export function fromWireError(w: WireError, actor?: Actor): Error {
       enumerable: false,
     });
   if (w.stack !== null) err.stack = w.stack;
+  // A `throws` name matches the classes the error inherited from on the thread, as in-process.
+  Object.defineProperty(err, INHERITED_TYPES, { value: [w.type, ...w.chain], enumerable: false });
   return err;
 }
 

@@ -287,7 +287,7 @@ describe('message rows under fuzzing', () => {
             .filter(
               (r) =>
                 !(
-                  /^Unexpected failure in after\w+ of \w+\.$/.test(r.message) &&
+                  /^Unexpected failure in after_\w+ of \w+\.$/.test(r.message) &&
                   r.error instanceof RehearsalError
                 ),
             );

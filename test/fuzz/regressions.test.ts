@@ -194,7 +194,7 @@ describe('bugs found by fuzzing', () => {
     expect(broker.journal.history('bad-1').map((e) => e.kind)).toContain('acked');
     const critical = logger.records.filter((r) => r.level === 'CRITICAL');
     expect(critical.map((r) => r.message)).toEqual([
-      'Unexpected failure in afterProcessMessage of GroupCallbacks.',
+      'Unexpected failure in after_process_message of GroupCallbacks.',
     ]);
     expect(critical[0]!.error).toBeInstanceOf(RehearsalError);
     raw.close();

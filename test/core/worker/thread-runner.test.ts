@@ -96,6 +96,18 @@ describe('ThreadRunner', () => {
     expect(e.logger.messages('INFO').join('\n')).toContain('with expected exception');
   });
 
+  it('matches a `throws` name of a class the error inherits from, as in-process', async () => {
+    const m = A.chargeByName.send();
+    await e.drain();
+    const h = e.history(m.messageId);
+    expect(h.map((x) => x.kind)).toEqual(['enqueued', 'started', 'failed', 'dead_lettered']);
+    expect(h[2]!.error).toEqual({ type: 'SlowGateway', message: 'no answer in 30 s' });
+    expect(e.logger.messages('INFO').join('\n')).toContain(
+      'chargeByName() with expected exception SlowGateway',
+    );
+    expect(e.logger.messages('ERROR').filter((x) => x.includes('chargeByName'))).toEqual([]);
+  });
+
   it('fails an attempt whose result is not JSON with NOT_JSON_SERIALIZABLE', async () => {
     const m = A.badResult.send();
     await e.drain();
