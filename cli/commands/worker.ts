@@ -60,7 +60,7 @@ export async function runWorker(o: WorkerArgs, io: Io): Promise<number> {
         logger.log({
           level: 'WARNING',
           logger: 'dramatiq.MainProcess',
-          message: `No actor of ${moduleSpec} is on queue ${q}: its messages will be dead-lettered as ActorNotFound.`,
+          message: `No actor of ${moduleSpec} is on queue ${q}: this worker does not consume it (its messages wait for a worker that has their actors).`,
         });
       }
     }

@@ -186,6 +186,15 @@ export interface Broker {
   purgeDead(queue?: string | null): number;
   /** Drops ready and delayed messages of a queue. */
   flush(queue: string): number;
+  /** Drops the ready and delayed messages of every queue and every dead letter; returns how many. */
+  flushAll(): number;
+  /**
+   * Resolves when nothing of `queue` (or its delay queue) is ready, delayed or in flight; checks
+   * every 100 ms of the broker's clock (under the virtual clock, drive the clock meanwhile).
+   * @throws QueueNotFound for a queue never declared on this database; QueueJoinTimeout past
+   *   `timeoutMs`.
+   */
+  join(queue: string, opts?: { timeoutMs?: number | null }): Promise<void>;
   /** Messages not yet finished (ready, delayed or in flight) on `queue` or everywhere. */
   pendingCount(queue?: string): number;
   /** `pendingCount(queue) > 0`, without counting (cheap whatever the backlog). */

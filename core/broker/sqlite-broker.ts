@@ -16,7 +16,14 @@ import type { Actor } from '../actor.ts';
 import type { Clock, Timer } from '../clock/clock.ts';
 import { SqliteStore } from '../db/store.ts';
 import { STATE, type ClaimedRow, type MessageRow } from '../db/statements/messages.ts';
-import { DecodeError, errorInfo, RehearsalError, didYouMean } from '../errors.ts';
+import {
+  DecodeError,
+  didYouMean,
+  errorInfo,
+  QueueJoinTimeout,
+  QueueNotFound,
+  RehearsalError,
+} from '../errors.ts';
 import { Journal } from '../journal/journal.ts';
 import { silentLogger, type Logger } from '../logging.ts';
 import {
@@ -784,6 +791,28 @@ export class SqliteBroker implements Broker {
       }
       return rows.length;
     });
+  }
+
+  flushAll(): number {
+    return this.store.write(() => {
+      let n = this.purgeDead(null);
+      for (const q of this.knownQueues()) n += this.flush(q);
+      return n;
+    });
+  }
+
+  async join(queue: string, opts: { timeoutMs?: number | null } = {}): Promise<void> {
+    const q = canonicalQueueName(queue);
+    if (!this.knownQueues().includes(q)) throw new QueueNotFound(q);
+    const timeoutMs = opts.timeoutMs ?? null;
+    const deadline = timeoutMs === null ? null : this.clock.now() + timeoutMs;
+    while (this.hasPending(q)) {
+      if (deadline !== null && this.clock.now() >= deadline)
+        throw new QueueJoinTimeout(q, timeoutMs!);
+      await this.clock.sleep(
+        deadline === null ? 100 : Math.max(1, Math.min(100, deadline - this.clock.now())),
+      );
+    }
   }
 
   /** Journals that a message row was dropped (flush, dead-letter purge or TTL). */

@@ -14,11 +14,7 @@ import type { Broker } from '../broker/broker.ts';
 import { RehearsalError } from '../errors.ts';
 import { copyMessage, toMessageData, type Message } from '../message.ts';
 import { Barrier } from '../rate-limits/rate-limiter.ts';
-import {
-  getResult,
-  resultBackendOf,
-  type GetResultOptions,
-} from '../results/results-middleware.ts';
+import { getResult, hasResult, type GetResultOptions } from '../results/results-middleware.ts';
 import { Pipeline } from './pipeline.ts';
 
 /** What a group is built from. */
@@ -125,13 +121,19 @@ export class Group {
     await this.getResults({ block: true, ...opts });
   }
 
-  /** Number of children whose result exists. */
+  /**
+   * Number of leading children whose result exists (a group child: all of its own), as
+   * Dramatiq's counts them.
+   * @throws ResultFailure when a child before the first missing result failed.
+   */
   get completedCount(): number {
-    return this.children.filter((c) =>
-      c instanceof Group
-        ? c.completed
-        : resultBackendOf(this.broker).lookup(this.resultMessage(c)).found,
-    ).length;
+    let n = 0;
+    for (const c of this.children) {
+      if (!(c instanceof Group ? c.completed : hasResult(this.broker, this.resultMessage(c))))
+        break;
+      n++;
+    }
+    return n;
   }
 
   get completed(): boolean {

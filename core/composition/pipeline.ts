@@ -12,11 +12,7 @@
 import type { Broker } from '../broker/broker.ts';
 import { RehearsalError } from '../errors.ts';
 import { copyMessage, toMessageData, type Message } from '../message.ts';
-import {
-  getResult,
-  resultBackendOf,
-  type GetResultOptions,
-} from '../results/results-middleware.ts';
+import { getResult, hasResult, type GetResultOptions } from '../results/results-middleware.ts';
 
 /** What a pipeline is built from. */
 export type PipelineChild = Message | Pipeline;
@@ -97,19 +93,25 @@ export class Pipeline {
     return out;
   }
 
-  /** Number of leading steps whose result exists. */
+  /**
+   * Number of leading steps whose result exists.
+   * @throws ResultFailure when a step before the first missing result failed, as Dramatiq's.
+   */
   get completedCount(): number {
     let n = 0;
     for (const m of this.messages) {
-      if (!resultBackendOf(this.broker).lookup(m).found) break;
+      if (!hasResult(this.broker, m)) break;
       n++;
     }
     return n;
   }
 
-  /** True when the last step's result exists. */
+  /**
+   * True when the last step's result exists.
+   * @throws ResultFailure when the last step failed.
+   */
   get completed(): boolean {
-    return resultBackendOf(this.broker).lookup(this.messages[this.messages.length - 1]!).found;
+    return hasResult(this.broker, this.messages[this.messages.length - 1]!);
   }
 }
 

@@ -207,7 +207,14 @@ function dataOf(entry: JournalEntry): string | null {
   if (entry.options !== undefined) data.options = entry.options;
   if (hasResult) data.result = entry.result ?? null;
   if (entry.error !== undefined) data.error = entry.error;
-  return jsonWithNonFinite(data);
+  try {
+    return jsonWithNonFinite(data);
+  } catch {
+    // Only a result is unchecked (sends check their args, errors are text): a BigInt or a cycle
+    // that JSON cannot hold is recorded as null, as the Results middleware stores none of it.
+    data.result = null;
+    return jsonWithNonFinite(data);
+  }
 }
 
 /** Converts a stored row to an event. */

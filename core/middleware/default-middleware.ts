@@ -40,6 +40,8 @@ export const DEFAULT_MIDDLEWARE_NAMES = [
   'Callbacks',
   'Pipelines',
   'Retries',
+  'Results',
+  'GroupCallbacks',
   'CurrentMessage',
 ] as const;
 

@@ -181,6 +181,18 @@ export function resultBackendOf(broker: Broker): ResultBackend {
   return resultsOn(broker)?.backendFor(broker) ?? broker.resultBackend();
 }
 
+/**
+ * Whether `message` has a result now, as Dramatiq's `completed` properties ask it (a
+ * non-blocking `get_result` that only catches `ResultMissing`).
+ * @throws ResultFailure when the stored result is a failure (the message was dead-lettered).
+ */
+export function hasResult(broker: Broker, message: Message): boolean {
+  const found = resultBackendOf(broker).lookup(message);
+  if (found.found && isStoredFailure(found.value))
+    throw new ResultFailure(message.messageId, found.value.exn.type, found.value.exn.msg);
+  return found.found;
+}
+
 /** The Results middleware on `broker`, or null when it has none. */
 export function resultsOn(broker: Broker): Results | null {
   return broker.middleware.find((m): m is Results => m instanceof Results) ?? null;

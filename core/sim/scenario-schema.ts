@@ -12,6 +12,7 @@
  * 5. A `behavior.result` object whose only key is `op` names a known op (`RESULT_OPS`); it is never
  *    a literal, since core/sim/behaviour.ts computes such an object instead of returning it.
  */
+import { DEFAULT_MIDDLEWARE_NAMES } from '../middleware/default-middleware.ts';
 import { z } from 'zod';
 import { closest } from '../errors.ts';
 
@@ -299,21 +300,7 @@ export const MiddlewareSettingsSchema = z.strictObject({
   store_results: z.boolean().optional(),
   result_ttl: nonNeg.optional(),
   barrier_ttl: nonNeg.optional(),
-  disable: z
-    .array(
-      z.enum([
-        'AgeLimit',
-        'TimeLimit',
-        'ShutdownNotifications',
-        'Callbacks',
-        'Pipelines',
-        'Retries',
-        'Results',
-        'GroupCallbacks',
-        'CurrentMessage',
-      ]),
-    )
-    .optional(),
+  disable: z.array(z.enum(DEFAULT_MIDDLEWARE_NAMES)).optional(),
 });
 
 export const UntilSchema = z.union([

@@ -12,8 +12,10 @@
  * 3. The worker runs unchanged under the real and the virtual clock. Under the virtual clock it
  *    never polls: it wakes on enqueues made through its broker and on the next due time, so a
  *    virtual run is idle exactly when nothing is queued, delayed or running.
- * 4. `stop()` lets running attempts finish (up to the timeout), gives messages that never started
- *    back to their queues, and fires the shutdown hooks.
+ * 4. `stop()` lets running attempts finish (up to the timeout) while it keeps renewing leases,
+ *    then gives messages that never started back to their queues, firing the shutdown hooks in
+ *    Dramatiq's order: before_worker_shutdown, before_worker_thread_shutdown (each thread),
+ *    before_consumer_thread_shutdown, the requeue, after_worker_shutdown.
  */
 import type { Actor } from '../actor.ts';
 import type { Broker } from '../broker/broker.ts';
@@ -111,9 +113,16 @@ export class Worker {
     }));
   }
 
-  /** Queues this worker consumes now (the whitelist, or every declared queue). */
+  /**
+   * Queues this worker consumes now: every queue declared on its broker (by its actors), or those
+   * of them on the whitelist. A whitelisted queue no actor of this process declares is not
+   * consumed, as Dramatiq makes consumers only for declared queues (spec §4.1): its messages wait
+   * for a worker that knows their actors instead of being dead-lettered here.
+   */
   get queues(): string[] {
-    return this.queueFilter ? [...this.queueFilter] : this.broker.getDeclaredQueues();
+    const declared = this.broker.getDeclaredQueues();
+    if (!this.queueFilter) return declared;
+    return this.queueFilter.filter((q) => declared.includes(q));
   }
 
   /** Starts consuming (fires the boot hooks). */
@@ -173,11 +182,16 @@ export class Worker {
       return;
     }
     this.state = 'stopping';
+    // Dramatiq's order (spec §4.5): the worker threads finish what they run, then the consumers
+    // stop, then what was fetched but never started goes back to its queues. Leases stay renewed
+    // meanwhile, as Dramatiq keeps its consumers (and their heartbeats) alive until its threads
+    // are done.
     this.broker.emitBefore('beforeWorkerShutdown', this.info);
-    this.broker.emitBefore('beforeConsumerThreadShutdown', { worker: this.info, index: 0 });
-    this.cancelTimers();
-    // Messages that never started go back to their queues at once.
-    this.releaseHeld(this.work.drain());
+    this.dueTimer?.timer.cancel();
+    this.dueTimer = null;
+    this.pollTimer?.cancel();
+    this.pollTimer = null;
+    if (this.holding() > 0) this.scheduleHeartbeat();
     const deadline = this.broker.clock.now() + (opts.timeoutMs ?? 600_000);
     while (this.running > 0 || this.finished.length > 0) {
       if (this.broker.clock.now() >= deadline) break;
@@ -193,8 +207,10 @@ export class Worker {
         message: `${stuck.length} message(s) still running after the shutdown timeout (${opts.timeoutMs ?? 600_000} ms) were given back to their queues: ${stuck.map((p) => describe(p)).join(', ')}.`,
       });
     for (const p of stuck) this.abandoned.add(p);
-    this.releaseHeld(stuck);
     for (const s of this.slots) this.broker.emitBefore('beforeWorkerThreadShutdown', s.info);
+    this.broker.emitBefore('beforeConsumerThreadShutdown', { worker: this.info, index: 0 });
+    this.cancelTimers();
+    this.releaseHeld([...this.work.drain(), ...stuck]);
     this.unsubscribe?.();
     await this.runner.close();
     this.broker.commitGroup();
@@ -438,6 +454,10 @@ export class Worker {
           this.held.set(f.p.queueName, Math.max(0, (this.held.get(f.p.queueName) ?? 1) - 1));
         }
         if (this.state === 'running' && !this.paused) {
+          // A freed slot takes what is already in memory first, as a Dramatiq worker thread
+          // takes its next message from the work queue as soon as it has acked: a message still
+          // in the broker competes on priority only once it is claimed (spec §4.3).
+          this.dispatch();
           const round = this.claimRound();
           this.dispatch();
           this.arrangeWakeUp(round.claimed, round.exhausted);

@@ -3,6 +3,8 @@ import {
   actor,
   CurrentMessage,
   DEFAULT_DEAD_MESSAGE_TTL_MS,
+  QueueJoinTimeout,
+  QueueNotFound,
   type Message,
 } from '../../../core/index.ts';
 import { makeEngine } from '../../helpers/make-engine.ts';
@@ -222,6 +224,46 @@ describe('queues', () => {
     expect(() => e.broker.declareQueue('bad name')).toThrow(
       expect.objectContaining({ code: 'INVALID_QUEUE_NAME' }),
     );
+  });
+});
+
+describe('join and flush_all (spec §3.1)', () => {
+  it('joins a queue once its ready, delayed and running messages are done, or times out', async () => {
+    const e = makeEngine();
+    const a = actor(async () => e.clock.sleep(200), { actorName: 'a', broker: e.broker });
+    a.send();
+    a.sendWithOptions({ delayMs: 1_000 });
+    const t0 = e.clock.now();
+    const early = e.broker.join('default', { timeoutMs: 500 });
+    const rejected = expect(early).rejects.toBeInstanceOf(QueueJoinTimeout);
+    const joined = e.broker.join('default.DQ');
+    e.startWorker();
+    await e.drain();
+    await rejected;
+    await joined;
+    // Done when the delayed one finished: due at 1000, ran 200 ms; checked every 100 ms.
+    expect(e.clock.now() - t0).toBeGreaterThanOrEqual(1_200);
+    await expect(e.broker.join('nowhere')).rejects.toBeInstanceOf(QueueNotFound);
+  });
+
+  it('flushes every queue and the dead letters at once, journaling each purge', async () => {
+    const e = makeEngine();
+    const a = actor(() => 1, { actorName: 'a', queueName: 'one', broker: e.broker });
+    const b = actor(
+      () => {
+        throw new Error('x');
+      },
+      { actorName: 'b', queueName: 'two', broker: e.broker, maxRetries: 0 },
+    );
+    const dead = b.send();
+    const w = e.startWorker();
+    await e.drain();
+    await w.stop();
+    const m = [a.send(), a.sendWithOptions({ delayMs: 5_000 }), b.send()];
+    expect(e.broker.flushAll()).toBe(4);
+    expect(e.broker.pendingCount()).toBe(0);
+    expect(e.broker.deadLetters()).toEqual([]);
+    for (const x of [dead, ...m]) expect(e.kinds(x.messageId).at(-1)).toBe('purged');
   });
 });
 

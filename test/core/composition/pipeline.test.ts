@@ -80,6 +80,23 @@ describe('pipelines', () => {
     await expect(p.getResults()).rejects.toThrow(ResultFailure);
     await expect(getResult(e.broker, p.messages[1]!)).rejects.toThrow('actor raised Error: nope');
     await expect(getResult(e.broker, p.messages[2]!)).rejects.toThrow(ResultMissing);
+    // As Dramatiq's properties, which only catch ResultMissing: the failure surfaces.
+    expect(() => p.completedCount).toThrow(ResultFailure);
+    expect(() => p.completed).not.toThrow();
+    expect(p.completed).toBe(false);
+    const g = group([a.message(), b.message(), c.message()], { broker: e.broker }).run();
+    await e.drain();
+    expect(() => g.completedCount).toThrow('actor raised Error: nope');
+    const slow = actor(() => e.broker.clock.sleep(60_000), {
+      actorName: 'slow',
+      broker: e.broker,
+      storeResults: true,
+    });
+    const h = group([a.message(), slow.message(), a.message()], { broker: e.broker }).run();
+    await e.drain({ untilMs: e.broker.clock.now() + 1_000 });
+    // Leading children only: the third has its result, the second not yet.
+    expect(h.completedCount).toBe(1);
+    expect(h.completed).toBe(false);
   });
 
   it('refuses an empty pipeline and an empty group with coded errors', () => {

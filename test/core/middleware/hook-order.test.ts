@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   actor,
+  DEFAULT_MIDDLEWARE_NAMES,
   defaultMiddleware,
   Middleware,
   pipeline,
@@ -32,6 +33,24 @@ class Recorder extends Middleware {
 }
 
 describe('middleware order (checklist 20)', () => {
+  it('names the default stack in its order, and leaves out what `disable` names', () => {
+    expect(defaultMiddleware().map((m) => m.name)).toEqual([...DEFAULT_MIDDLEWARE_NAMES]);
+    expect(DEFAULT_MIDDLEWARE_NAMES).toEqual([
+      'AgeLimit',
+      'TimeLimit',
+      'ShutdownNotifications',
+      'Callbacks',
+      'Pipelines',
+      'Retries',
+      'Results',
+      'GroupCallbacks',
+      'CurrentMessage',
+    ]);
+    expect(defaultMiddleware({ disable: ['Results', 'AgeLimit'] }).map((m) => m.name)).toEqual(
+      DEFAULT_MIDDLEWARE_NAMES.filter((n) => n !== 'Results' && n !== 'AgeLimit'),
+    );
+  });
+
   it('runs before hooks in list order and after hooks in reverse order', async () => {
     const log: string[] = [];
     const e = makeEngine({

@@ -142,6 +142,37 @@ describe('results (checklist 23)', () => {
     await expect(getResult(e.broker, m)).rejects.toBeInstanceOf(ResultMissing);
   });
 
+  it.each([
+    ['a BigInt', () => ({ total: [BigInt(5)] })],
+    [
+      'a cycle',
+      () => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      },
+    ],
+  ])(
+    'finishes a message whose result JSON cannot hold (%s): acked, result missing',
+    async (_, fn) => {
+      const e = makeEngine();
+      const stored = actor(fn, { actorName: 'stored', broker: e.broker, storeResults: true });
+      const plain = actor(fn, { actorName: 'plain', broker: e.broker });
+      const m = stored.send();
+      const n = plain.send();
+      e.startWorker();
+      await e.drain();
+      for (const x of [m, n]) {
+        expect(e.kinds(x.messageId)).toEqual(['enqueued', 'started', 'succeeded', 'acked']);
+        expect(e.history(x.messageId)[2]!.result).toBeNull();
+      }
+      expect(e.logger.messages('CRITICAL')).toEqual([
+        'Unexpected failure in after_process_message of Results.',
+      ]);
+      await expect(getResult(e.broker, m)).rejects.toBeInstanceOf(ResultMissing);
+    },
+  );
+
   it("keys results by Dramatiq's MD5 of namespace, queue, actor and message id", () => {
     expect(resultKey({ queueName: 'default', actorName: 'add', messageId: 'abc' })).toMatch(
       /^[0-9a-f]{32}$/,

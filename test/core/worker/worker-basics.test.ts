@@ -80,9 +80,69 @@ describe('work ordering (checklist 7)', () => {
     high.send('high1');
     e.startWorker({ threads: 1 });
     await e.drain();
-    // Prefetch 2 (threads × 2): low1 and low2 are fetched first; high1 is behind low3.
-    expect(order.indexOf('high1')).toBeGreaterThan(order.indexOf('low1'));
-    expect(order[0]).toBe('low1');
+    // Prefetch 2 (threads × 2): low1 and low2 are fetched first; each freed slot takes what is
+    // already in memory before the next claim, so high1 is fetched after low3, as in Dramatiq.
+    expect(order).toEqual(['low1', 'low2', 'low3', 'high1']);
+  });
+
+  it('gives a freed slot the message already in memory before one still in the broker', async () => {
+    const e = makeEngine();
+    const starts: [string, number][] = [];
+    const t0 = e.clock.now();
+    const run = (ms: number) => async (label: string) => {
+      starts.push([label, e.clock.now() - t0]);
+      await e.clock.sleep(ms);
+    };
+    const report = actor(run(500), { actorName: 'report', broker: e.broker, priority: 10 });
+    const alert = actor(run(90), { actorName: 'alert', broker: e.broker, priority: 0 });
+    report.send('report-1');
+    report.send('report-2');
+    e.startWorker({ threads: 1 });
+    await e.drain({ untilMs: t0 + 100 });
+    alert.send('alert-1');
+    await e.drain();
+    // report-2 has waited in the worker's memory since t = 0; alert-1 is still in the broker
+    // when report-1 ends, so it competes on priority only after report-2 has the slot.
+    expect(starts).toEqual([
+      ['report-1', 0],
+      ['report-2', 500],
+      ['alert-1', 1000],
+    ]);
+  });
+});
+
+describe('queues a worker consumes (spec §4.1)', () => {
+  it('consumes whitelisted queues its actors declare, and leaves an unknown one to others', async () => {
+    const e = makeEngine();
+    const ran: string[] = [];
+    const mail = actor((x: string) => void ran.push(x), {
+      actorName: 'mail',
+      queueName: 'emails',
+      broker: e.broker,
+    });
+    const other = actor(() => undefined, {
+      actorName: 'other',
+      queueName: 'misc',
+      broker: e.broker,
+    });
+    // A message for an actor this process does not have, on a queue none of its actors use.
+    const elsewhere = makeEngine({ file: e.file, seed: 2 });
+    const report = actor(() => undefined, {
+      actorName: 'report',
+      queueName: 'reports',
+      broker: elsewhere.broker,
+    });
+    const r = report.send();
+    mail.send('hi');
+    other.send();
+    const w = e.startWorker({ threads: 1, queues: ['emails', 'reports'] });
+    expect(w.queues).toEqual(['emails']);
+    await e.drain();
+    expect(ran).toEqual(['hi']);
+    // Not dead-lettered as ActorNotFound: still ready for a worker that has `report`.
+    expect(e.kinds(r.messageId)).toEqual(['enqueued']);
+    expect(e.broker.stats().find((q) => q.queue === 'reports')).toMatchObject({ ready: 1 });
+    expect(e.logger.messages('ERROR')).toEqual([]);
   });
 });
 
@@ -167,6 +227,59 @@ describe('pause, resume and stop', () => {
     expect(e.kinds(held.messageId).slice(-3)).toEqual(['started', 'succeeded', 'acked']);
     expect(e.history(held.messageId).find((x) => x.kind === 'started')!.attempt).toBe(1);
     expect(e.kinds(queued.messageId).at(-1)).toBe('acked');
+  });
+});
+
+describe('shutdown order (spec §4.5)', () => {
+  it("fires the shutdown hooks in Dramatiq's order, requeueing held messages after the running ones end", async () => {
+    const seen: string[] = [];
+    class Shutdowns extends Middleware {
+      override beforeWorkerShutdown(): void {
+        seen.push('before_worker_shutdown');
+      }
+      override beforeWorkerThreadShutdown(_b: Broker, t: { index: number }): void {
+        seen.push(`before_worker_thread_shutdown ${t.index}`);
+      }
+      override beforeConsumerThreadShutdown(): void {
+        seen.push('before_consumer_thread_shutdown');
+      }
+      override afterWorkerShutdown(): void {
+        seen.push('after_worker_shutdown');
+      }
+      override beforeAck(_b: Broker, p: MessageProxy): void {
+        seen.push(`before_ack ${String(p.message.args[0])}`);
+      }
+    }
+    const e = makeEngine({ middleware: [...defaultMiddleware(), new Shutdowns()] });
+    const a = actor(async (_n: number) => e.clock.sleep(1000), {
+      actorName: 'a',
+      broker: e.broker,
+    });
+    const ms = [1, 2, 3, 4].map((n) => a.send(n));
+    const w = e.startWorker({ threads: 2 });
+    await e.drain({ untilMs: e.clock.now() + 500 });
+    const stopping = w.stop();
+    await e.drain();
+    await stopping;
+    expect(seen).toEqual([
+      'before_worker_shutdown',
+      'before_ack 1',
+      'before_ack 2',
+      'before_worker_thread_shutdown 0',
+      'before_worker_thread_shutdown 1',
+      'before_consumer_thread_shutdown',
+      'after_worker_shutdown',
+    ]);
+    const tail = e
+      .events()
+      .filter((x) => x.kind === 'acked' || x.kind === 'requeued')
+      .map((x) => [x.kind, x.messageId]);
+    expect(tail).toEqual([
+      ['acked', ms[0]!.messageId],
+      ['acked', ms[1]!.messageId],
+      ['requeued', ms[2]!.messageId],
+      ['requeued', ms[3]!.messageId],
+    ]);
   });
 });
 
