@@ -13,6 +13,7 @@ const files = [
   '0007-journal-root-buckets.sql',
   '0008-message-root.sql',
   '0009-journal-without-autoincrement.sql',
+  '0010-journal-root-directory.sql',
 ];
 
 /** Every migration, in order; `version` is the `PRAGMA user_version` after it. */

@@ -27,6 +27,9 @@ export type EventRow = {
 /** The columns of a new journal row (everything but `seq`). */
 export type NewEventRow = Omit<EventRow, 'seq'>;
 
+/** log2 of the events per bucket of the roots' directory (migration 10). */
+const BUCKET_BITS = 12;
+
 /** Prepares the journal statements of one connection. */
 export function journalStatements(db: Db) {
   // Positional parameters: binding from an object by name costs more than the insert itself.
@@ -37,43 +40,65 @@ export function journalStatements(db: Db) {
   const page = db.prepare<[number, number], EventRow>(
     'SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
   );
-  // Roots through the bucketed UUID index (migration 0007): one seek per 4096-event bucket,
-  // oldest first (CROSS JOIN keeps the buckets the outer loop), the rest through the integer one
-  // (migration 0006).
-  const buckets = `WITH RECURSIVE b(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM b WHERE k < (SELECT max(seq) >> 12 FROM events))
-     SELECT e.seq FROM b CROSS JOIN events e
-     WHERE (e.seq >> 12) = b.k AND e.message_id = @id AND e.msg IS NULL AND e.message_id IS NOT NULL`;
+  // Roots (a message's first row) by message id (migration 10): one seek per sealed bucket of
+  // 4096 events in the directory, oldest first (CROSS JOIN keeps the buckets the outer loop),
+  // then a scan of the open bucket's rows, which the directory does not hold yet.
+  const tail = `((SELECT coalesce(max(seq), 0) FROM events) >> ${BUCKET_BITS} << ${BUCKET_BITS})`;
+  const roots = `WITH RECURSIVE b(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM b WHERE k + 1 < ${tail} >> ${BUCKET_BITS}),
+     roots(seq) AS (
+       SELECT r.seq FROM b CROSS JOIN journal_roots r WHERE r.bucket = b.k AND r.message_id = @id
+       UNION ALL
+       SELECT seq FROM events WHERE seq >= ${tail} AND msg IS NULL AND message_id = @id)`;
   const byMessage = db.prepare<{ id: string }, EventRow>(
-    `WITH roots(seq) AS (${buckets})
+    `${roots}
      SELECT * FROM events WHERE seq IN (SELECT seq FROM roots)
      UNION ALL
      SELECT * FROM events WHERE msg IS NOT NULL AND msg IN (SELECT seq FROM roots)
      ORDER BY seq`,
   );
-  const rootOf = db.prepare<{ id: string }, { seq: number }>(`${buckets} LIMIT 1`);
+  const rootOf = db.prepare<{ id: string }, { seq: number }>(
+    `${roots} SELECT seq FROM roots ORDER BY seq LIMIT 1`,
+  );
+  // A bucket's roots enter the directory sorted, in one statement, when the bucket is full.
+  const seal = db.prepare<[number, number]>(
+    `INSERT OR IGNORE INTO journal_roots (bucket, message_id, seq)
+     SELECT seq >> ${BUCKET_BITS}, message_id, seq FROM events
+     WHERE seq >= ? AND seq < ? AND msg IS NULL AND message_id IS NOT NULL
+     ORDER BY message_id, seq`,
+  );
+  const BUCKET = 1 << BUCKET_BITS;
+  const sealIfFull = (seq: number): number => {
+    if ((seq & (BUCKET - 1)) === 0 && seq > 0) seal.run(seq - BUCKET, seq);
+    return seq;
+  };
   const lastSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
   return {
-    /** Appends one row; returns its `seq`. Journal event: the row itself. */
+    /**
+     * Appends one row; returns its `seq`. Journal event: the row itself. The first row of a
+     * bucket seals the one before it into the roots' directory.
+     */
     insert: (r: NewEventRow): number =>
-      Number(
-        insert.run(
-          r.at,
-          r.wall,
-          r.kind,
-          r.message_id,
-          r.label,
-          r.actor,
-          r.queue,
-          r.attempt,
-          r.parent_id,
-          r.reason,
-          r.delay,
-          r.worker,
-          r.thread,
-          r.data,
-          r.msg,
-        ).lastInsertRowid,
+      sealIfFull(
+        Number(
+          insert.run(
+            r.at,
+            r.wall,
+            r.kind,
+            r.message_id,
+            r.label,
+            r.actor,
+            r.queue,
+            r.attempt,
+            r.parent_id,
+            r.reason,
+            r.delay,
+            r.worker,
+            r.thread,
+            r.data,
+            r.msg,
+          ).lastInsertRowid,
+        ),
       ),
     /** Up to `limit` rows with seq > `afterSeq`, in order. */
     page: (afterSeq: number, limit: number): EventRow[] => page.all(afterSeq, limit),

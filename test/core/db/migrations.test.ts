@@ -133,9 +133,12 @@ describe('database migrations', () => {
     const b7 = new SqliteBroker({ file, clock: new VirtualClock(), rng: new SeededRng(1) });
     const m = actor((x: number) => x * 2, { actorName: 'double', broker: b7 }).send(21);
     b7.close();
-    // Take the file back to schema 7: the row forgets its root, as rows written before 8 did.
+    // Take the file back to schema 7: the row forgets its root, as rows written before 8 did, and
+    // the roots' directory of 10 goes.
     const db = new Database(file);
-    db.exec('UPDATE messages SET root = NULL; ALTER TABLE messages DROP COLUMN root');
+    db.exec(
+      'UPDATE messages SET root = NULL; ALTER TABLE messages DROP COLUMN root; DROP TABLE journal_roots',
+    );
     db.pragma('user_version = 7');
     db.close();
     const clock = new VirtualClock();
@@ -160,6 +163,43 @@ describe('database migrations', () => {
       .all(m.messageId) as { seq: number; msg: number | null }[];
     check.close();
     expect(rows.map((r) => r.msg)).toEqual([null, rows[0]!.seq, rows[0]!.seq, rows[0]!.seq]);
+  });
+
+  it("finds every message's history in a file written before migration 10, its roots in sealed buckets and the open one", () => {
+    const file = tempDbPath();
+    const b10 = open(file);
+    const noop = actor((_i: number) => undefined, { actorName: 'noop', broker: b10 });
+    const ids: string[] = [];
+    // 9,000 roots and their `delayed` rows: buckets 0–3 sealed, bucket 4 open.
+    b10.batch(() => {
+      for (let i = 0; i < 9000; i++)
+        ids.push(noop.sendWithOptions({ args: [i], delayMs: 1 }).messageId);
+    });
+    b10.close();
+    // Take the file back to schema 9: the index of migration 7 instead of the directory.
+    const db = new Database(file);
+    db.exec(
+      'DROP TABLE journal_roots; CREATE INDEX events_root_bucket ON events (seq >> 12, message_id) WHERE msg IS NULL AND message_id IS NOT NULL',
+    );
+    db.pragma('user_version = 9');
+    db.close();
+    const b = open(file);
+    for (const i of [0, 2047, 4095, 8191, 8999]) {
+      expect(b.journal.history(ids[i]!).map((e) => e.kind)).toEqual(['enqueued', 'delayed']);
+    }
+    b.close();
+    const check = new Database(file, { readonly: true });
+    const sealed = check
+      .prepare('SELECT count(*) AS n, max(bucket) AS last FROM journal_roots')
+      .get();
+    const index = check
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'events_root_bucket'")
+      .get();
+    check.close();
+    // Seqs 1..18,000: buckets 0–3 hold the roots of seqs 1..16,383 (every other row is a root).
+    expect(sealed).toEqual({ n: 8192, last: 3 });
+    expect(index).toEqual({ n: 0 });
+    expect(pragmas(file).version).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('refuses a Rehearsal file with a newer schema version (WAL mode) with DB_NEWER_SCHEMA, byte-identical', () => {

@@ -297,4 +297,28 @@ describe('the journal', () => {
     }
     expect(e.history('00000000-0000-4000-8000-000000000000')).toEqual([]);
   });
+
+  it('finds roots sealed by a write that rolled back and by the one that replaced it', () => {
+    const e = makeEngine();
+    const noop = actor((_i: number) => undefined, { actorName: 'noop', broker: e.broker });
+    e.broker.batch(() => {
+      for (let i = 0; i < 4090; i++) noop.send(i);
+    });
+    // These sends cross seq 4096, which seals the first bucket: then the batch rolls back.
+    const crossing = Array.from({ length: 20 }, (_, i) => noop.message(4090 + i));
+    expect(() =>
+      e.broker.batch(() => {
+        for (const m of crossing) e.broker.enqueue(m);
+        throw new Error('undo');
+      }),
+    ).toThrow('undo');
+    expect(e.broker.journal.lastSeq()).toBe(4090);
+    const again = Array.from({ length: 20 }, (_, i) => noop.send(5000 + i));
+    const second = makeEngine({ file: e.file });
+    for (const m of [...crossing, ...again]) {
+      const kinds = second.history(m.messageId).map((x) => x.kind);
+      expect(kinds).toEqual(crossing.includes(m) ? [] : ['enqueued']);
+    }
+    expect(second.history(e.events()[0]!.messageId!).map((x) => x.seq)).toEqual([1]);
+  });
 });
