@@ -7,7 +7,8 @@
  *    bin/rehearsal.js registers).
  * 2. Every exported `Actor` is collected, also inside a default export that is an actor, an array
  *    or a plain object; the same actor exported twice counts once.
- * 3. Failures are coded and name the file: `MODULE_NOT_FOUND`, `MODULE_NOT_A_FILE` (a folder,
+ * 3. Failures are coded and name the file: `MODULE_NOT_FOUND`, `MODULE_NOT_A_MODULE` (not a .ts
+ *    or .js file, such as a scenario), `MODULE_NOT_A_FILE` (a folder,
  *    with the module files in it as hints), `MODULE_LOAD_FAILED` (with the
  *    underlying error's first line and, when known, file:line), a `RehearsalError` thrown while the
  *    module ran keeps its code (`UNKNOWN_ACTOR_OPTION`, `INVALID_QUEUE_NAME`…) with the location
@@ -90,6 +91,15 @@ function moduleIsFolder(spec: string, dir: string): CliError {
 /** Imports one module and collects its actors (contract items 1–3). */
 export async function loadModule(spec: string, cwd: string): Promise<LoadedModule> {
   const file = resolveModule(spec, cwd);
+  if (!/\.[cm]?[jt]sx?$/.test(file))
+    throw cliError(
+      'MODULE_NOT_A_MODULE',
+      `module ${spec} is not a .ts or .js file; MODULE must be a .ts or .js file that exports actors`,
+      { module: spec, file },
+      /\.json$/.test(file)
+        ? [`to run a scenario file, use \`rehearsal run ${spec}\` or \`rehearsal serve ${spec}\``]
+        : [],
+    );
   let ns: Record<string, unknown>;
   try {
     ns = (await import(pathToFileURL(file).href)) as Record<string, unknown>;

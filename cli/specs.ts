@@ -417,6 +417,8 @@ messages, done, dead letters, attempts, makespan and latency percentiles. Reads 
   ],
   options: {
     json: { type: 'boolean', description: 'print the comparison as JSON' },
+    // Both runs are arguments: the common --db is refused (checkDiff), so it is not offered.
+    db: { type: 'string', metavar: 'FILE', description: 'not used by diff', hidden: true },
   },
   examples: [
     'rehearsal diff retries-with-backoff.run.db retries-with-backoff.fork-at-5.db',

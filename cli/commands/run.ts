@@ -14,7 +14,8 @@
  *    the export (one JSON object a line) through a temp file, so a failed export leaves no
  *    half-written file.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   computeStats,
   erlangCMeanWait,
@@ -53,6 +54,7 @@ export async function runRun(o: RunArgs, io: Io): Promise<number> {
     seed: o.seed ?? loaded.seed,
     clock: o.clock ?? loaded.clock,
   };
+  if (o.journal !== null) requireJournalTarget(o.journal, o.db, o.scenarioFile);
   requireNewDb(o.db, 'run');
 
   const wallStart = performance.now();
@@ -190,6 +192,44 @@ function stoppedText(o: RunArgs, tMs: number, events: number): string {
     `Stopped at t = ${formatT(tMs)} after ${events} events. ${o.db} keeps the partial run ` +
     `(\`rehearsal state\` works on it; a replay will not match, since the scenario was not finished).\n`
   );
+}
+
+/**
+ * Refuses a `--journal` path that would overwrite the run's own database (or its WAL files), the
+ * scenario file being run, or any SQLite database, before anything is written.
+ * @throws CliError `JOURNAL_TARGET_INVALID`.
+ */
+function requireJournalTarget(out: string, db: string, scenarioFile: string): void {
+  const target = resolve(out);
+  const dbPath = resolve(db);
+  const refuse = (what: string): never => {
+    throw cliError(
+      'JOURNAL_TARGET_INVALID',
+      `--journal ${out} is ${what}: the export would overwrite it`,
+      { file: out },
+      ['give the export its own file, e.g. `--journal run.jsonl`'],
+    );
+  };
+  if ([dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`].includes(target))
+    refuse(`the run's database (--db ${db})`);
+  if (target === resolve(scenarioFile)) refuse('the scenario file being run');
+  if (isSqliteFile(target)) refuse('a SQLite database');
+}
+
+/** True when `file` exists and starts with SQLite's header. */
+function isSqliteFile(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(16);
+    return readSync(fd, head, 0, 16, 0) === 16 && head.toString('latin1') === 'SQLite format 3\0';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes the export (contract item 4); returns the number of events written. */

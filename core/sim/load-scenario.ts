@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { ACTOR_OPTIONS } from '../actor-options.ts';
 import { QUEUE_NAME_PATTERN } from '../broker/queue-names.ts';
 import { closest, RehearsalError } from '../errors.ts';
 import { ScenarioSchema, type Scenario } from './scenario-schema.ts';
@@ -192,9 +193,13 @@ function explain(issues: readonly Issue[], base: Path, data: unknown): Finding[]
       const known = knownKeysAt(path);
       for (const key of issue.keys) {
         const typo = typos.get(issue)?.get(key);
+        // A field of another branch of a union (`until` takes `time` or `idle`): not a typo.
+        const elsewhere = typo === undefined && known.includes(key);
         out.push({
           path: [...path, key],
-          message: unknownField(typo ?? closest(key, known), known),
+          message: elsewhere
+            ? `not allowed together with the other fields here: give only one of ${known.join(', ')}`
+            : unknownField(typo ?? closest(key, known), known),
           kind: typo ? 'other' : 'unknown_key',
         });
       }
@@ -276,6 +281,7 @@ function referenceProblems(data: unknown): ScenarioProblem[] {
   const declared = names.filter((n): n is string => n !== undefined);
   const known = new Set(declared);
   const allNamed = declared.length > 0 && declared.length === actors.length;
+  const disabled = new Set(list(field(field(data, 'middleware'), 'disable')));
   const check = (value: unknown, path: string): void => {
     const name = nameOf(value);
     if (!allNamed || name === undefined || known.has(name)) return;
@@ -294,17 +300,29 @@ function referenceProblems(data: unknown): ScenarioProblem[] {
       out.push({ path: `actors[${i}].name`, message: `duplicate actor name "${name}"` });
     const queue = queueOf(a);
     if (queue !== undefined && !QUEUE_NAME_PATTERN.test(queue))
-      out.push({
-        path: `actors[${i}].queue`,
-        message: `queue name "${queue}" is not allowed: it must start with a letter or underscore and contain only letters, digits, dots, underscores and dashes`,
-      });
-    for (const k of ['on_success', 'on_failure', 'on_retry_exhausted'])
+      out.push({ path: `actors[${i}].queue`, message: queueNameProblem(queue) });
+    for (const k of CALLBACK_OPTIONS)
       check(field(field(a, 'options'), k), `actors[${i}].options.${k}`);
+    const options = field(a, 'options');
+    if (isObject(options))
+      for (const k of Object.keys(options)) {
+        const owner = OPTION_OWNERS.get(k);
+        if (owner !== undefined && disabled.has(owner))
+          out.push({
+            path: `actors[${i}].options.${k}`,
+            message: `belongs to the ${owner} middleware, which middleware.disable turns off`,
+          });
+      }
     list(field(field(a, 'behavior'), 'enqueue')).forEach((e, j) =>
       checkSend(e, `actors[${i}].behavior.enqueue[${j}]`, check),
     );
   });
-  list(field(data, 'messages')).forEach((m, i) => checkSend(m, `messages[${i}]`, check));
+  list(field(data, 'messages')).forEach((m, i) => {
+    checkSend(m, `messages[${i}]`, check);
+    const rawQueue = field(field(m, 'raw'), 'queue_name');
+    if (typeof rawQueue === 'string' && !QUEUE_NAME_PATTERN.test(rawQueue))
+      out.push({ path: `messages[${i}].raw.queue_name`, message: queueNameProblem(rawQueue) });
+  });
   list(field(data, 'arrivals')).forEach((a, i) => check(field(a, 'actor'), `arrivals[${i}].actor`));
   const queues = actors.map(queueOf);
   if (queues.every((q) => q !== undefined)) {
@@ -336,8 +354,18 @@ function referenceProblems(data: unknown): ScenarioProblem[] {
   return out;
 }
 
+/** Options that name an actor to send to. */
+const CALLBACK_OPTIONS = ['on_success', 'on_failure', 'on_retry_exhausted'] as const;
+
+/** The middleware that declares each actor option (to name a disabled one). */
+const OPTION_OWNERS = new Map(ACTOR_OPTIONS.map((o) => [o.wire, o.owner]));
+
+const queueNameProblem = (queue: string): string =>
+  `queue name "${queue}" is not allowed: it must start with a letter or underscore and contain only letters, digits, dots, underscores and dashes`;
+
 function checkSend(e: unknown, path: string, check: (name: unknown, path: string) => void): void {
   check(field(e, 'actor'), `${path}.actor`);
+  for (const k of CALLBACK_OPTIONS) check(field(field(e, 'options'), k), `${path}.options.${k}`);
   list(field(e, 'pipeline')).forEach((st, k) =>
     check(field(st, 'actor'), `${path}.pipeline[${k}].actor`),
   );

@@ -260,6 +260,8 @@ export const ArrivalSchema = z
       .positive('expected a positive integer')
       .max(MAX_ARRIVALS, `expected at most ${MAX_ARRIVALS} arrivals per entry`),
     at: nonNeg.optional(),
+    /** Dramatiq's delay option of every message sent, as on `messages` entries. */
+    delay: nonNeg.optional(),
     args: z.array(json).optional(),
     kwargs: z.record(z.string(), json).optional(),
     options: z.record(z.string(), z.unknown()).optional(),

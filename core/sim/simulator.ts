@@ -288,7 +288,13 @@ export class Simulation {
           : 0;
     let t = a.at ?? 0;
     let n = 0;
-    const entry: SendEntry = { actor: a.actor, args: a.args, kwargs: a.kwargs, options: a.options };
+    const entry: SendEntry = {
+      actor: a.actor,
+      args: a.args,
+      kwargs: a.kwargs,
+      options: a.options,
+      delay: a.delay,
+    };
     const next = (): void => {
       if (n >= a.count) return;
       const due = a.process === 'burst' ? t : (t += gap());

@@ -113,7 +113,23 @@ type Live = {
   readyT: number;
   startT: number | null;
   attempts: number;
+  /** In its queue since `readyT`, not started yet (counted in L until it starts or leaves). */
+  waiting: boolean;
 };
+
+/**
+ * A message that leaves its queue without starting (dead-lettered at claim: an unknown actor, an
+ * age limit; purged): its wait ends there, on both sides of Little's law.
+ */
+function leaveQueue(l: Live, t: number, q: Acc, a: Acc): void {
+  if (!l.waiting) return;
+  l.waiting = false;
+  const end = Math.max(t, l.readyT);
+  for (const x of [q, a]) {
+    x.steps.push([end, -1]);
+    x.waitAll.push(end - l.readyT);
+  }
+}
 
 /** Computes the statistics of a journal (see the module doc). */
 export function computeStats(
@@ -152,6 +168,7 @@ export function computeStats(
           readyT,
           startT: null,
           attempts: prev?.attempts ?? 0,
+          waiting: true,
         };
         live.set(id, l);
         const [q, a] = accs(l);
@@ -174,6 +191,7 @@ export function computeStats(
         }
         l.readyT = e.t;
         l.startT = null;
+        l.waiting = true;
         q.steps.push([e.t, 1]);
         a.steps.push([e.t, 1]);
         break;
@@ -189,6 +207,7 @@ export function computeStats(
         }
         l.attempts++;
         l.startT = e.t;
+        l.waiting = false;
         q.steps.push([e.t, -1]);
         a.steps.push([e.t, -1]);
         busyNow++;
@@ -217,11 +236,20 @@ export function computeStats(
         if (e.kind === 'acked' && l.readyT > e.t) break;
         if (e.kind === 'acked' && l.startT === null && l.attempts === 0) break;
         const [q, a] = accs(l);
+        leaveQueue(l, e.t, q, a);
         for (const x of [q, a]) {
           if (e.kind === 'acked') x.completions++;
           else x.dead++;
           x.latency.push(e.t - l.firstT);
         }
+        live.delete(id);
+        break;
+      }
+      case 'purged': {
+        const l = live.get(id);
+        if (!l) break;
+        const [q, a] = accs(l);
+        leaveQueue(l, e.t, q, a);
         live.delete(id);
         break;
       }

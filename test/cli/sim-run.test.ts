@@ -123,6 +123,31 @@ describe.concurrent('rehearsal run', { timeout: 60_000 }, () => {
     expect(fileState(db)).toBe(before);
   });
 
+  it('refuses a --journal that would overwrite the run database, the scenario or another database', async () => {
+    const cwd = scratchDir();
+    const file = join(cwd, 'mine.json');
+    writeFileSync(file, readFileSync(scenario('time-limit')));
+    const other = join(cwd, 'other.db');
+    new SqliteBroker({ file: other }).close();
+    const before = [fileState(file), fileState(other)];
+    const db = join(cwd, 'run.db');
+    const runs = await Promise.all([
+      rehearsal(['run', file, '--db', db, '--journal', db], { cwd }),
+      rehearsal(['run', file, '--db', db, '--journal', `${db}-wal`], { cwd }),
+      rehearsal(['run', file, '--db', db, '--journal', file], { cwd }),
+      rehearsal(['run', file, '--db', db, '--journal', other], { cwd }),
+    ]);
+    for (const r of runs) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('error [JOURNAL_TARGET_INVALID]');
+    }
+    expect(runs[0]!.stderr).toContain("is the run's database");
+    expect(runs[2]!.stderr).toContain('is the scenario file being run');
+    expect(runs[3]!.stderr).toContain('is a SQLite database');
+    expect([fileState(file), fileState(other)]).toEqual(before);
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('refuses a bad --seed, --clock or --journal folder before running', async () => {
     const cwd = scratchDir();
     const file = scenario('time-limit');

@@ -68,4 +68,35 @@ describe('queueing statistics', () => {
       b.close();
     }
   });
+
+  it('ends the wait of a message that leaves without starting (age limit) on both sides of L = λW', async () => {
+    const scenario = parseScenario({
+      rehearsal: 1,
+      workers: [{ threads: 1 }],
+      actors: [
+        { name: 'slow', behavior: { duration: { dist: 'constant', ms: 1000 } } },
+        { name: 'aged', options: { max_age: 500 } },
+      ],
+      messages: [
+        { actor: 'slow', at: 0 },
+        { actor: 'aged', at: 0 },
+        { actor: 'slow', at: 5000 },
+      ],
+    });
+    const db = tempDbPath();
+    await runScenario(scenario, { db });
+    const b = new SqliteBroker({ file: db });
+    try {
+      const stats = computeStats(b.journal.iterate(0), { slots: 1 });
+      const aged = stats.actors.find((a) => a.name === 'aged')!;
+      expect(aged.deadLetters).toBe(1);
+      // It waited 1 s behind `slow`, then was dead-lettered: that second, not the whole run.
+      expect(aged.meanQueueLength).toBeCloseTo(aged.littleLambdaW, 6);
+      expect(aged.meanQueueLength).toBeGreaterThan(0);
+      const q = stats.queues.find((x) => x.name === 'default')!;
+      expect(q.meanQueueLength).toBeCloseTo(q.littleLambdaW, 6);
+    } finally {
+      b.close();
+    }
+  });
 });

@@ -211,6 +211,35 @@ describe('scenario validation suggests the known name for a misspelled field at 
     expect(problems(c.data)).toEqual([c.expected]);
   });
 
+  it('names the path of options the engine would refuse only once running: disabled middleware, callback actors, raw queues', () => {
+    expect(
+      problems({
+        rehearsal: 1,
+        middleware: { disable: ['AgeLimit'] },
+        actors: [
+          {
+            name: 'a',
+            options: { max_age: 1000, max_retries: 2 },
+            behavior: { enqueue: [{ actor: 'a', options: { on_success: 'nobody' } }] },
+          },
+        ],
+        messages: [
+          { actor: 'a', options: { on_failure: 'zzz' } },
+          { raw: { queue_name: 'bad queue', actor_name: 'a' } },
+        ],
+        until: { time: 100, idle: true },
+      }),
+    ).toEqual([
+      'until.idle: not allowed together with the other fields here: give only one of time, idle',
+      'actors[0].options.max_age: belongs to the AgeLimit middleware, which middleware.disable turns off',
+      'actors[0].behavior.enqueue[0].options.on_success: unknown actor "nobody" (declared actors: a)',
+      'messages[0].options.on_failure: unknown actor "zzz" (declared actors: a)',
+      expect.stringMatching(
+        /^messages\[1\]\.raw\.queue_name: queue name "bad queue" is not allowed/,
+      ),
+    ]);
+  });
+
   it('reports the specific problem of the union branch that fits, not "Invalid input"', () => {
     expect(problems(withActor({ behavior: { fail: { first: '2', error: 'X' } } }))).toEqual([
       'actors[0].behavior.fail.first: Invalid input: expected number, received string',
