@@ -117,19 +117,24 @@ function probeRollbackFile(file: string): void {
   }
 }
 
-/** True for a SQLite file whose header says rollback-journal (not WAL) mode. */
-function isRollbackModeSqlite(file: string): boolean {
+/** The first 20 bytes of `file` when it is a SQLite database (its header says so), else null. */
+export function sqliteHeader(file: string): Buffer | null {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch {
-    return false;
+    return null;
   }
   try {
     const buf = Buffer.alloc(20);
     const n = readSync(fd, buf, 0, 20, 0);
-    return n === 20 && buf.toString('latin1', 0, 16) === 'SQLite format 3\u0000' && buf[18] === 1;
+    return n === 20 && buf.toString('latin1', 0, 16) === 'SQLite format 3\u0000' ? buf : null;
   } finally {
     closeSync(fd);
   }
+}
+
+/** True for a SQLite file whose header says rollback-journal (not WAL) mode. */
+function isRollbackModeSqlite(file: string): boolean {
+  return sqliteHeader(file)?.[18] === 1;
 }

@@ -14,7 +14,7 @@
  *    the export (one JSON object a line) through a temp file, so a failed export leaves no
  *    half-written file.
  */
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   computeStats,
@@ -31,6 +31,7 @@ import {
 } from '../../core/index.ts';
 import type { RunArgs } from '../checks.ts';
 import { cliError, EXIT_OK, isCoded } from '../errors.ts';
+import { sqliteHeader } from '../db.ts';
 import { writeOut, type Io } from '../io.ts';
 import { formatT } from '../journal-table.ts';
 import { statusLine } from '../progress.ts';
@@ -213,23 +214,7 @@ function requireJournalTarget(out: string, db: string, scenarioFile: string): vo
   if ([dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`].includes(target))
     refuse(`the run's database (--db ${db})`);
   if (target === resolve(scenarioFile)) refuse('the scenario file being run');
-  if (isSqliteFile(target)) refuse('a SQLite database');
-}
-
-/** True when `file` exists and starts with SQLite's header. */
-function isSqliteFile(file: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const head = Buffer.alloc(16);
-    return readSync(fd, head, 0, 16, 0) === 16 && head.toString('latin1') === 'SQLite format 3\0';
-  } finally {
-    closeSync(fd);
-  }
+  if (sqliteHeader(target) !== null) refuse('a SQLite database');
 }
 
 /** Writes the export (contract item 4); returns the number of events written. */

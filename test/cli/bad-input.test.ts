@@ -194,6 +194,17 @@ describe.concurrent(
       expect(fileState(db)).toBe('absent');
     });
 
+    it('refuses a scenario file given as MODULE, saying how to run it', async () => {
+      const { cwd, db } = setup();
+      const scenario = join(cwd, 'shop.json');
+      writeFileSync(scenario, JSON.stringify({ rehearsal: 1, actors: [{ name: 'a' }] }));
+      const r = await rehearsal(['worker', scenario, '--db', db], { cwd });
+      expectRefused(r, 'MODULE_NOT_A_MODULE');
+      expect(r.stderr).toContain('MODULE must be a .ts or .js file that exports actors');
+      expect(r.stderr).toContain(`rehearsal run ${scenario}`);
+      expect(fileState(db)).toBe('absent');
+    });
+
     it('never creates the database for commands that only read', async () => {
       const { cwd, db } = setup();
       const results = await Promise.all([

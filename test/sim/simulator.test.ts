@@ -94,6 +94,23 @@ describe('simulator', () => {
     expect(msg).toContain('actors[1].behavior.duration.ms');
   });
 
+  it('delays every message of an arrival entry by its delay, and spaces uniform arrivals one gap after at', async () => {
+    const text = await journalOf({
+      rehearsal: 1,
+      actors: [{ name: 'a' }],
+      arrivals: [{ actor: 'a', process: 'uniform', rate: 10, count: 2, at: 1000, delay: 500 }],
+    });
+    const rows = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: number; kind: string; delay?: number });
+    expect(rows.filter((r) => r.kind === 'enqueued').map((r) => [r.t, r.delay])).toEqual([
+      [1100, 500],
+      [1200, 500],
+    ]);
+    expect(rows.filter((r) => r.kind === 'started').map((r) => r.t)).toEqual([1600, 1700]);
+  });
+
   it('names unknown actors in sends with a suggestion', () => {
     expect(() =>
       parseScenario(
