@@ -24,7 +24,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { sqliteFileError, SqliteBroker, type Logger } from '../core/index.ts';
+import {
+  runChangeClock,
+  sqliteFileError,
+  SqliteBroker,
+  type Clock,
+  type Logger,
+} from '../core/index.ts';
 import { dbSize, requireDbFile } from './db-file.ts';
 import { CliError, isCoded } from './errors.ts';
 
@@ -75,10 +81,22 @@ export function openOrCreate(file: string, logger?: Logger): SqliteBroker {
 /** The database this process opened last, for SQLite errors that surface later (reads). */
 let lastOpened: string | null = null;
 
-function open(file: string, logger: Logger | undefined): SqliteBroker {
+function open(file: string, logger: Logger | undefined, clock?: Clock): SqliteBroker {
   probeRollbackFile(file);
   lastOpened = file;
-  return new SqliteBroker({ file, ...(logger ? { logger } : {}) });
+  return new SqliteBroker({ file, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
+}
+
+/**
+ * Opens an existing database for a hand-made change (`dlq requeue`, `dlq purge`): a simulation
+ * run on virtual time gets a clock at its last event (`runChangeClock`), so the change's rows
+ * follow the run's time; run the change through `manualChange` so forks know of it.
+ * @throws as `openExisting`.
+ */
+export function openForChange(file: string): SqliteBroker {
+  requireDbFile(file);
+  probeRollbackFile(file);
+  return open(file, undefined, runChangeClock(file) ?? undefined);
 }
 
 /**

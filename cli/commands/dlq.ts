@@ -2,9 +2,14 @@
  * `rehearsal dlq list|requeue|purge`: the dead-letter queue (messages whose retries ran out, or
  * that failed with an error listed in `throws`, or named an unknown actor).
  */
-import { toMessageData, type DeadLetter, type SqliteBroker } from '../../core/index.ts';
+import {
+  manualChange,
+  toMessageData,
+  type DeadLetter,
+  type SqliteBroker,
+} from '../../core/index.ts';
 import type { DlqListArgs, DlqPurgeArgs, DlqRequeueArgs } from '../checks.ts';
-import { openExisting, readableFile } from '../db.ts';
+import { openExisting, openForChange, readableFile } from '../db.ts';
 import { EXIT_OK } from '../errors.ts';
 import { writeOut, type Io } from '../io.ts';
 import { progress } from '../progress.ts';
@@ -68,9 +73,12 @@ export async function runDlqList(o: DlqListArgs, io: Io): Promise<number> {
 /** Runs `rehearsal dlq requeue` (spec in specs.ts, checks in checks.ts). */
 export async function runDlqRequeue(o: DlqRequeueArgs, io: Io): Promise<number> {
   const queue = optionalQueue(o.queue);
-  const broker = openExisting(o.file);
+  const broker = openForChange(o.file);
   try {
-    const n = o.ids === 'all' ? requeueAll(broker, queue, io.stderr) : broker.requeueDead(o.ids);
+    const n =
+      o.ids === 'all'
+        ? requeueAll(broker, queue, io.stderr)
+        : manualChange(broker, () => broker.requeueDead(o.ids as number[]));
     await writeOut(io.stdout, `Requeued ${n} dead letter${n === 1 ? '' : 's'}.\n`);
     return EXIT_OK;
   } finally {
@@ -81,9 +89,9 @@ export async function runDlqRequeue(o: DlqRequeueArgs, io: Io): Promise<number> 
 /** Runs `rehearsal dlq purge` (spec in specs.ts, checks in checks.ts). */
 export async function runDlqPurge(o: DlqPurgeArgs, io: Io): Promise<number> {
   const queue = optionalQueue(o.queue);
-  const broker = openExisting(o.file);
+  const broker = openForChange(o.file);
   try {
-    const n = broker.purgeDead(queue);
+    const n = manualChange(broker, () => broker.purgeDead(queue));
     await writeOut(io.stdout, `Purged ${n} dead letter${n === 1 ? '' : 's'}.\n`);
     return EXIT_OK;
   } finally {
@@ -110,13 +118,13 @@ function requeueAll(
     for (let i = 0; i < ids.length; i += REQUEUE_CHUNK) {
       let chunk = ids.slice(i, i + REQUEUE_CHUNK);
       try {
-        done += broker.requeueDead(chunk);
+        done += manualChange(broker, () => broker.requeueDead(chunk));
       } catch (err) {
         // Another process purged or requeued some meanwhile: requeue the rest of the chunk.
         const missing = (err as { details?: { ids?: number[] } }).details?.ids;
         if (!Array.isArray(missing)) throw err;
         chunk = chunk.filter((id) => !missing.includes(id));
-        done += chunk.length > 0 ? broker.requeueDead(chunk) : 0;
+        done += chunk.length > 0 ? manualChange(broker, () => broker.requeueDead(chunk)) : 0;
       }
       bar.update(Math.min(ids.length, i + REQUEUE_CHUNK));
     }

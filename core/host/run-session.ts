@@ -18,6 +18,7 @@ import { VirtualClock } from '../clock/virtual-clock.ts';
 import { TimeTravel } from '../journal/state-at.ts';
 import type { Logger } from '../logging.ts';
 import type { Scenario } from '../sim/scenario-schema.ts';
+import { parseScenario } from '../sim/load-scenario.ts';
 import { SIM_START_MS, Simulation } from '../sim/simulator.ts';
 import { Worker } from '../worker/worker.ts';
 import { MessageIndex } from './message-index.ts';
@@ -148,6 +149,7 @@ export class RunSession {
     clock.advanceTo(lastEvent?.at ?? broker.journal.startAt);
     const stored = broker.store.messages.getMeta('scenario');
     let info: ScenarioInfo | undefined;
+    let data: Scenario | undefined;
     if (stored !== undefined) {
       try {
         const s = JSON.parse(stored) as { name?: unknown; description?: unknown };
@@ -156,8 +158,10 @@ export class RunSession {
           title: typeof s.name === 'string' ? s.name : basename(file),
           description: typeof s.description === 'string' ? s.description : '',
         };
+        // Its workers give the statistics their slots, as the live run had (utilisation).
+        data = parseScenario(s, `${file} (stored scenario)`);
       } catch {
-        // A damaged stored scenario only costs the title.
+        // A damaged stored scenario only costs the title (and what the scenario would tell).
       }
     }
     return new RunSession({
@@ -166,6 +170,7 @@ export class RunSession {
       broker,
       clock,
       ...(info ? { scenario: info } : {}),
+      ...(data ? { scenarioData: data } : {}),
     });
   }
 

@@ -14,6 +14,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { SqliteBroker } from '../broker/sqlite-broker.ts';
+import { VirtualClock } from '../clock/virtual-clock.ts';
 import { closest, RehearsalError } from '../errors.ts';
 import { toExportLine } from '../journal/journal-event.ts';
 import { parseScenario } from './load-scenario.ts';
@@ -44,6 +45,44 @@ export type RunInfo = {
  * scenario only, so they must branch off before it (written by core/host/commands.ts).
  */
 export const FIRST_MANUAL_SEQ_META = 'first_manual_seq';
+
+/**
+ * Runs `change` (a hand-made change through `broker`: a dead-letter requeue or purge from the
+ * CLI) in one write, and when the file is a simulation run and the change wrote events, marks
+ * the first of them (`FIRST_MANUAL_SEQ_META`) unless a change is marked already, as the app's
+ * commands do: a fork must then branch off before it.
+ */
+export function manualChange<T>(broker: SqliteBroker, change: () => T): T {
+  const meta = broker.store.messages;
+  return broker.store.write(() => {
+    const mark =
+      meta.getMeta('scenario') !== undefined && meta.getMeta(FIRST_MANUAL_SEQ_META) === undefined
+        ? broker.journal.lastSeq() + 1
+        : null;
+    const out = change();
+    if (mark !== null && broker.journal.lastSeq() >= mark)
+      meta.setMeta(FIRST_MANUAL_SEQ_META, String(mark));
+    return out;
+  });
+}
+
+/**
+ * The clock a hand-made change to `file` runs on: for a simulation run on virtual time, a virtual
+ * clock at the run's last event (so the change's journal rows follow the run's own time instead
+ * of jumping to today's wall clock); null for anything else.
+ */
+export function runChangeClock(file: string): VirtualClock | null {
+  const b = new SqliteBroker({ file });
+  try {
+    const meta = b.store.messages;
+    if (meta.getMeta('scenario') === undefined || meta.getMeta('clock') === 'real') return null;
+    const last = b.journal.lastSeq();
+    const at = last > 0 ? b.journal.page(last - 1, 1)[0]?.at : undefined;
+    return new VirtualClock(at ?? b.journal.startAt);
+  } finally {
+    b.close();
+  }
+}
 
 /** Reads a run's scenario and seed. @throws RehearsalError `RUN_NOT_FOUND`, `NOT_A_RUN`. */
 export function readRun(file: string): RunInfo {
@@ -350,6 +389,8 @@ async function simulateSteps(
   const applyDue = (seq: number): void => {
     while (next < steps.length && steps[next]!.atSeq <= seq) applyStep(sim, steps[next++]!);
   };
+  // Steps at 0 apply once the workers exist (a threads change needs them) and before any event.
+  sim.start();
   applyDue(0);
   const off = sim.broker.journal.onAppendImmediate((e) => applyDue(e.seq));
   sim.broker.store.write(() =>
@@ -421,20 +462,35 @@ function fates(file: string): { totals: RunTotals; byKey: Map<string, MessageFat
   try {
     const byKey = new Map<string, MessageFate>();
     const byId = new Map<string, MessageFate>();
+    const retrying = new Set<string>();
+    const labelled = new Map<string, number>();
     for (const e of b.journal.iterate(0)) {
       if (!e.messageId) continue;
       let f = byId.get(e.messageId);
       if (!f) {
-        f = { key: e.label ?? e.messageId, actor: e.actor ?? '', fate: 'pending', attempts: 0 };
+        // A label given to several messages (every on_failure callback of one message) keys them
+        // by their order: `m1.on_failure`, `m1.on_failure#2`…
+        let key = e.label ?? e.messageId;
+        if (e.label !== undefined && e.label !== null) {
+          const n = (labelled.get(e.label) ?? 0) + 1;
+          labelled.set(e.label, n);
+          if (n > 1) key = `${e.label}#${n}`;
+        }
+        f = { key, actor: e.actor ?? '', fate: 'pending', attempts: 0 };
         byId.set(e.messageId, f);
         byKey.set(f.key, f);
       }
       if (e.kind === 'started') f.attempts = e.attempt ?? f.attempts + 1;
       else if (e.kind === 'dead_lettered') f.fate = 'dead';
-      else if (e.kind === 'enqueued') f.fate = 'pending';
-      else if (e.kind === 'acked' && f.fate === 'pending') f.fate = 'done';
+      else if (e.kind === 'enqueued') {
+        f.fate = 'pending';
+        // A retry is enqueued before the failed delivery's ack, which does not finish it.
+        if (e.reason === 'retry') retrying.add(e.messageId);
+      } else if (e.kind === 'acked') {
+        if (retrying.delete(e.messageId)) continue;
+        if (f.fate === 'pending') f.fate = 'done';
+      }
     }
-    // A retry enqueue precedes the ack of the failed attempt: re-derive fates from the last events.
     const stats = computeStats(b.journal.iterate(0));
     const all = [...byId.values()];
     const last = b.journal.lastSeq();
@@ -450,30 +506,12 @@ function fates(file: string): { totals: RunTotals; byKey: Map<string, MessageFat
         pending: all.filter((f) => f.fate === 'pending').length,
         attempts: all.reduce((s, f) => s + f.attempts, 0),
         makespanMs: end,
-        latency:
-          stats.queues.length === 1
-            ? stats.queues[0]!.latency
-            : mergeLatency(stats.queues.map((q) => q.latency)),
+        latency: stats.latency,
       },
     };
   } finally {
     b.close();
   }
-}
-
-function mergeLatency(xs: Summary[]): Summary {
-  if (xs.length === 0) return { count: 0, mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
-  const count = xs.reduce((s, x) => s + x.count, 0);
-  const w = (k: keyof Summary): number =>
-    xs.reduce((s, x) => s + x[k] * x.count, 0) / Math.max(1, count);
-  return {
-    count,
-    mean: w('mean'),
-    p50: w('p50'),
-    p95: w('p95'),
-    p99: w('p99'),
-    max: Math.max(...xs.map((x) => x.max)),
-  };
 }
 
 /** Compares two runs (contract item 3). */

@@ -56,6 +56,8 @@ export type RunStats = {
   slots: number;
   queues: GroupStats[];
   actors: GroupStats[];
+  /** Latency of every finished message, all queues together. */
+  latency: Summary;
   /** Queue length over time: [t, waiting] steps (downsampled to at most 500 points per queue). */
   queueLength: Record<string, [number, number][]>;
 };
@@ -139,6 +141,7 @@ export function computeStats(
   const queues = new Map<string, Acc>();
   const actors = new Map<string, Acc>();
   const live = new Map<string, Live>();
+  const allLatency: number[] = [];
   let firstT = Infinity;
   let lastT = 0;
   let count = 0;
@@ -242,6 +245,7 @@ export function computeStats(
           else x.dead++;
           x.latency.push(e.t - l.firstT);
         }
+        allLatency.push(e.t - l.firstT);
         live.delete(id);
         break;
       }
@@ -287,6 +291,7 @@ export function computeStats(
     slots,
     queues: [...queues].map(([n, x]) => finish(n, x)).sort((a, b) => a.name.localeCompare(b.name)),
     actors: [...actors].map(([n, x]) => finish(n, x)).sort((a, b) => a.name.localeCompare(b.name)),
+    latency: summarize(allLatency),
     queueLength,
   };
 }

@@ -172,6 +172,44 @@ describe.concurrent('time travel on a run', { timeout: 60_000 }, () => {
     expect(replay.code, replay.stdout + replay.stderr).toBe(0);
   });
 
+  it('requeues dead letters of a run on its own time, and a fork after the requeue is refused', async () => {
+    const cwd = scratchDir();
+    const scenario = fileURLToPath(
+      new URL('../../scenarios/dead-letters-and-requeue.json', import.meta.url),
+    );
+    expect((await rehearsal(['run', scenario, '--db', 'd.db'], { cwd })).code).toBe(0);
+    const db = join(cwd, 'd.db');
+    const before = new SqliteBroker({ file: db });
+    const lastSeq = before.journal.lastSeq();
+    const lastT = before.journal.page(lastSeq - 1, 1)[0]!.t;
+    const dead = before.deadLetters().length;
+    before.close();
+    expect(dead).toBeGreaterThan(0);
+    const requeue = await rehearsal(['dlq', 'requeue', '--all', '--db', db], { cwd });
+    expect(requeue.code).toBe(0);
+    const after = new SqliteBroker({ file: db });
+    const added = after.journal.page(lastSeq, 1000);
+    after.close();
+    expect(added.filter((e) => e.kind === 'enqueued')).toHaveLength(dead);
+    // On the run's virtual time, right where it ended: not today's wall clock.
+    expect(added.every((e) => e.t === lastT)).toBe(true);
+    const [late, early] = await Promise.all([
+      rehearsal(['fork', db, '--at', String(lastSeq + 1), '--set', 'workers[0].threads=2'], {
+        cwd,
+      }),
+      rehearsal(
+        ['fork', db, '--at', String(lastSeq), '--set', 'workers[0].threads=2', '--db', 'f.db'],
+        {
+          cwd,
+        },
+      ),
+    ]);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toContain(`error [FORK_AFTER_MANUAL_CHANGE]`);
+    expect(late.stderr).toContain(`changed by hand from event ${lastSeq + 1} on`);
+    expect(early.code).toBe(0);
+  });
+
   it('refuses a fork path that does not exist, a SEQ beyond the journal and a database that is not a run, leaving no fork behind', async () => {
     const cwd = scratchDir();
     // A Rehearsal database that workers use, not a run.

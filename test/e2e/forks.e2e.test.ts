@@ -32,7 +32,7 @@ describe.runIf(e2eEnabled())('what-if forks in the app', { timeout: 90_000 }, ()
 
     // Compare the fork (open now) with the fork of the fork: same outcome.
     const rows = await app.compare();
-    expect(rows.get('dead letters')).toEqual(['1', '1']);
+    expect(rows.get('times dead-lettered')).toEqual(['1', '1']);
     expect(rows.get('events')).toEqual(['10', '10']);
   });
 });

@@ -8,6 +8,8 @@ import { parseEnqueueForm } from '../../renderer/features/enqueue/parse-form.ts'
 import { emptyDraft } from '../../renderer/store/slices/initial.ts';
 import { buildGraph } from '../../renderer/features/pipelines/build-graph.ts';
 import { toSeries, foldProfile, emptyProfile } from '../../renderer/features/profiler/profile.ts';
+import { changeClass, type CompareRow } from '../../renderer/features/scenarios/compare.ts';
+import { howEventsCome } from '../../renderer/lib/next-step.ts';
 
 const ev = (
   seq: number,
@@ -207,5 +209,31 @@ describe('the profiler series', () => {
     expect(s.throughput.reduce((a, b) => a + b, 0) * (s.widthMs / 1000)).toBeCloseTo(1);
     expect(s.p99.filter((x) => x !== null)).toEqual([10_293]);
     expect(formatRunTime(10_293)).toBe('0:10.293');
+  });
+});
+
+describe('comparing two runs and empty states', () => {
+  it('colours more completions green and more dead letters red, and leaves neutral rows plain', () => {
+    const row = (r: Partial<CompareRow>): CompareRow => ({
+      label: 'x',
+      a: 1,
+      b: 2,
+      unit: 'count',
+      ...r,
+    });
+    expect(changeClass(row({ higherIsBetter: true }))).toBe(' num--down');
+    expect(changeClass(row({ higherIsBetter: true, a: 3 }))).toBe(' num--up');
+    expect(changeClass(row({}))).toBe(' num--up');
+    expect(changeClass(row({ a: 3 }))).toBe(' num--down');
+    expect(changeClass(row({ neutral: true }))).toBe('');
+    expect(changeClass(row({ a: 2 }))).toBe('');
+  });
+
+  it('tells how the first events come in each mode', () => {
+    expect(howEventsCome('scenario')).toContain('Step the clock (→)');
+    expect(howEventsCome('module')).not.toContain('clock (→)');
+    expect(howEventsCome('module')).toContain('enqueue a message (N)');
+    expect(howEventsCome('empty')).toContain('gallery (6)');
+    expect(howEventsCome('inspect')).toContain('stored run');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   diffRuns,
+  exportJournalText,
   forkRun,
   parseScenario,
   readRun,
@@ -94,6 +95,24 @@ describe('what-if forks', () => {
     } finally {
       b.close();
     }
+  });
+
+  it('applies a threads change at seq 0 from the start, as a run with that many threads', async () => {
+    const base = await run();
+    const forked = tempDbPath();
+    await forkRun(base, { atSeq: 0, sets: ['workers[0].threads=5'], intoDb: forked });
+    const direct = tempDbPath();
+    await runScenario(parseScenario({ ...flaky, workers: [{ threads: 5 }] }), { db: direct });
+    const text = (db: string): string => {
+      const b = new SqliteBroker({ file: db });
+      try {
+        return exportJournalText(b.journal);
+      } finally {
+        b.close();
+      }
+    };
+    expect(text(forked)).toBe(text(direct));
+    expect(text(forked)).not.toBe(text(base));
   });
 
   it("forks a fork: the parent's change made before the fork point is kept, a later one is not", async () => {
@@ -210,5 +229,83 @@ describe('what-if forks', () => {
     await expect(
       forkRun(base, { atSeq: 5, sets: ['arrivals[0].rate=5'], intoDb: tempDbPath() }),
     ).rejects.toMatchObject({ code: 'FORK_PATH_UNKNOWN' });
+  });
+});
+
+describe('diff', () => {
+  it('takes latency percentiles over every message of every queue, and leaves a message awaiting its retry pending', async () => {
+    const twoQueues = parseScenario({
+      rehearsal: 1,
+      seed: 3,
+      workers: [{ threads: 2 }],
+      actors: [
+        {
+          name: 'fast',
+          queue: 'a',
+          behavior: { duration: { dist: 'exponential', mean: 10 } },
+        },
+        {
+          name: 'slow',
+          queue: 'b',
+          options: { max_retries: 3, min_backoff: 1000 },
+          behavior: {
+            duration: { dist: 'exponential', mean: 200 },
+            fail: { first: 1, error: 'Flaky' },
+          },
+        },
+      ],
+      arrivals: [
+        { actor: 'fast', process: 'poisson', rate: 50, count: 30 },
+        { actor: 'slow', process: 'poisson', rate: 5, count: 10, id: 's' },
+      ],
+      until: { time: 1500 },
+    });
+    const db = tempDbPath();
+    await runScenario(twoQueues, { db });
+    const d = diffRuns(db, db);
+    const b = new SqliteBroker({ file: db });
+    try {
+      const events = [...b.journal.iterate(0)];
+      const first = new Map<string, number>();
+      const latencies: number[] = [];
+      for (const e of events) {
+        if (!e.messageId) continue;
+        if (e.kind === 'enqueued' && !first.has(e.messageId)) first.set(e.messageId, e.t);
+        const lastOfRetry =
+          e.kind === 'acked' &&
+          events.some(
+            (x) =>
+              x.messageId === e.messageId &&
+              x.kind === 'enqueued' &&
+              x.reason === 'retry' &&
+              x.seq < e.seq &&
+              !events.some(
+                (y) =>
+                  y.messageId === e.messageId &&
+                  y.kind === 'started' &&
+                  y.seq > x.seq &&
+                  y.seq < e.seq,
+              ),
+          );
+        if ((e.kind === 'acked' && !lastOfRetry) || e.kind === 'dead_lettered')
+          latencies.push(e.t - first.get(e.messageId)!);
+      }
+      latencies.sort((x, y) => x - y);
+      const rank = (p: number): number => latencies[Math.ceil(p * latencies.length) - 1]!;
+      expect(d.a.latency).toMatchObject({
+        count: latencies.length,
+        p50: rank(0.5),
+        p95: rank(0.95),
+      });
+      // Slow messages whose first attempt failed near the end wait for their retry: pending.
+      const waiting = events.filter(
+        (e) => e.kind === 'retry_scheduled' && e.t + (e.delay ?? 0) > 1500,
+      );
+      expect(waiting.length).toBeGreaterThan(0);
+      expect(d.a.done + d.a.dead + d.a.pending).toBe(d.a.messages);
+      expect(d.a.pending).toBeGreaterThanOrEqual(waiting.length);
+    } finally {
+      b.close();
+    }
   });
 });

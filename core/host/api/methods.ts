@@ -493,6 +493,8 @@ export const methods = {
       slots: Count,
       queues: z.array(GroupStatsSchema),
       actors: z.array(GroupStatsSchema),
+      /** Every finished message's latency, all queues together. */
+      latency: SummaryStatsSchema,
       queueLength: z.record(z.string(), z.array(z.tuple([z.number(), z.number()]))),
     }),
   },

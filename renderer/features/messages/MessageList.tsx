@@ -13,6 +13,7 @@ import {
 import { EmptyState } from '../../ui/EmptyState.tsx';
 import { useEngine } from '../../engine/engine-context.ts';
 import { formatCount } from '../../lib/format.ts';
+import { howEventsCome } from '../../lib/next-step.ts';
 import { useActions, useAppStore } from '../../store/use-app-store.ts';
 import { MessageFilters } from './MessageFilters.tsx';
 import { MessageRow } from './MessageRow.tsx';
@@ -27,6 +28,7 @@ export function MessageList() {
   const filter = useAppStore((s) => s.messages.filter);
   const touched = useAppStore((s) => s.messages.touched);
   const runId = useAppStore((s) => s.journal.runId);
+  const mode = useAppStore((s) => s.clock.info?.mode);
   const selectedId = useAppStore((s) => s.messages.selectedId);
   const snapshot = useAppStore((s) => s.timeTravel.snapshot);
   const cursor = useAppStore((s) => s.timeTravel.cursor);
@@ -137,7 +139,7 @@ export function MessageList() {
           >
             {travelling
               ? 'No live message at this event.'
-              : 'Messages appear as the scenario sends them: step the clock (→), play it (Space), or enqueue one (N).'}
+              : `Messages appear here as they are sent. ${howEventsCome(mode)}`}
           </EmptyState>
         ) : (
           <div className="mlist__spacer" style={{ height: rows.total * ROW_HEIGHT }}>

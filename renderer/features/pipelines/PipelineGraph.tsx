@@ -95,6 +95,8 @@ export default function PipelineGraph() {
   const cursor = useAppStore((s) => s.timeTravel.cursor);
   const snapshot = useAppStore((s) => s.timeTravel.snapshot);
   const theme = useAppStore((s) => s.ui.theme);
+  const mode = useAppStore((s) => s.clock.info?.mode);
+  const seq = useAppStore((s) => s.clock.seq);
   const [cap, setCap] = useState(STEP);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [positions, setPositions] = useState<Map<string, { x: number; y: number }>>(new Map());
@@ -160,8 +162,10 @@ export default function PipelineGraph() {
     return (
       <EmptyState title="No pipelines or groups in this run">
         This view draws messages that other messages sent: pipeline steps, callbacks, groups and
-        their completions. Open “A group: fan out, fan in” or “A pipeline failing in the middle”
-        from the gallery (6).
+        their completions.{' '}
+        {mode === 'scenario' && seq === 0
+          ? 'Nothing has been sent yet: step the clock (→) or play it (Space).'
+          : 'Open “A group: fan out, fan in” or “A pipeline failing in the middle” from the gallery (6).'}
       </EmptyState>
     );
 

@@ -53,8 +53,9 @@ export function LittlesLaw({ stats }: { stats: Stats }) {
       <p className="muted small">
         Little’s law: the mean number waiting L equals the arrival rate λ times the mean wait W —
         when λ·W and the measured L agree, the run is in a steady state. ρ is the share of the{' '}
-        {stats.slots} worker slots kept busy over {formatDuration(stats.spanMs)}; waits explode as ρ
-        nears 100 %. Latency runs from the first enqueue to success or dead letter.
+        {stats.slots} worker {stats.slots === 1 ? 'slot' : 'slots'} kept busy over{' '}
+        {formatDuration(stats.spanMs)}; waits explode as ρ nears 100 %. Latency runs from the first
+        enqueue to success or dead letter.
       </p>
     </div>
   );

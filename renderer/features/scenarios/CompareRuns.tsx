@@ -10,7 +10,7 @@ import { useEngine } from '../../engine/engine-context.ts';
 import { formatCount, formatDuration, formatPercent } from '../../lib/format.ts';
 import { useQuery } from '../../lib/use-query.ts';
 import { useActions, useAppStore } from '../../store/use-app-store.ts';
-import { compareStats, type CompareRow } from './compare.ts';
+import { changeClass, compareStats, type CompareRow } from './compare.ts';
 
 type Stats = MethodResult<'stats'>;
 
@@ -111,9 +111,7 @@ export function CompareRuns({ suggested }: { suggested: string | null }) {
               <tr key={r.label}>
                 <th scope="row">{r.label}</th>
                 <td className="num">{show(r, r.a)}</td>
-                <td className={`num${r.b > r.a ? ' num--up' : r.b < r.a ? ' num--down' : ''}`}>
-                  {show(r, r.b)}
-                </td>
+                <td className={`num${changeClass(r)}`}>{show(r, r.b)}</td>
               </tr>
             ))}
           </tbody>

@@ -9,11 +9,13 @@ import { actorOptionsAt } from '../../lib/attempts.ts';
 import { explainEvent } from '../../lib/explain.ts';
 import { formatRunTime } from '../../lib/format.ts';
 import { useQuery } from '../../lib/use-query.ts';
+import { howEventsCome } from '../../lib/next-step.ts';
 import { useActions, useAppStore } from '../../store/use-app-store.ts';
 
 export function TeachingPanel() {
   const cursorEvent = useAppStore((s) => s.timeTravel.event);
   const cursor = useAppStore((s) => s.timeTravel.cursor);
+  const mode = useAppStore((s) => s.clock.info?.mode);
   const focusSeq = useAppStore((s) => s.ui.focusSeq);
   const recent = useAppStore((s) => s.journal.recent);
   const event: JournalEventWire | null =
@@ -36,8 +38,8 @@ export function TeachingPanel() {
         <Explained event={event} />
       ) : (
         <p className="muted">
-          Nothing yet. Each event of the journal is explained here as it happens — step the clock
-          with → or scrub back with ←.
+          Nothing yet. Each event of the journal is explained here as it happens.{' '}
+          {howEventsCome(mode)}
         </p>
       )}
     </section>

@@ -6,6 +6,7 @@ import { EmptyState } from '../../ui/EmptyState.tsx';
 import { useEngine } from '../../engine/engine-context.ts';
 import { formatRunTime, shortId } from '../../lib/format.ts';
 import { useQuery } from '../../lib/use-query.ts';
+import { howEventsCome } from '../../lib/next-step.ts';
 import { useActions, useAppStore } from '../../store/use-app-store.ts';
 
 const AROUND = 60;
@@ -17,6 +18,7 @@ export function JournalView() {
   const cursor = useAppStore((s) => s.timeTravel.cursor);
   const recent = useAppStore((s) => s.journal.recent);
   const runId = useAppStore((s) => s.journal.runId);
+  const mode = useAppStore((s) => s.clock.info?.mode);
   const around = useQuery(
     () =>
       cursor === null
@@ -30,7 +32,7 @@ export function JournalView() {
   if (events.length === 0)
     return (
       <EmptyState title="The journal is empty">
-        Every state change of the run is one event here. Step the clock (→) to write the first.
+        Every state change of the run is one event here. {howEventsCome(mode)}
       </EmptyState>
     );
   return (
