@@ -10,7 +10,17 @@
 import type { SqliteStore } from '../db/store.ts';
 import { RehearsalError } from '../errors.ts';
 import type { Journal } from './journal.ts';
-import { applyEvent, emptyWorld, queueStates, type QueueState, type World } from './world-state.ts';
+import {
+  applyEvent,
+  emptyWorld,
+  FOLD_VERSION,
+  queueStates,
+  type QueueState,
+  type World,
+} from './world-state.ts';
+
+/** Meta key of the fold version the stored checkpoints were made with. */
+const FOLD_META = 'checkpoint_fold';
 
 /** Events between two checkpoints. */
 export const CHECKPOINT_EVERY = 2000;
@@ -19,6 +29,10 @@ export const CHECKPOINT_EVERY = 2000;
 export type StateAt = World & { queues: QueueState[] };
 
 export class TimeTravel {
+  private foldChecked = false;
+  /** False when stale checkpoints could not be dropped (a read-only file): none are used. */
+  private useStored = true;
+
   constructor(
     private readonly store: SqliteStore,
     private readonly journal: Journal,
@@ -27,6 +41,8 @@ export class TimeTravel {
 
   /** Writes the checkpoints missing up to the end of the journal; returns how many were written. */
   ensureCheckpoints(onProgress?: (seq: number, last: number) => void): number {
+    this.dropStaleCheckpoints();
+    if (!this.useStored) return 0;
     const last = this.journal.lastSeq();
     const done = this.store.checkpoints.last();
     if (last - done < this.every) return 0;
@@ -36,7 +52,10 @@ export class TimeTravel {
     const flush = (): void => {
       const rows = batch;
       batch = [];
-      this.store.write(() => rows.forEach(([s, text]) => this.store.checkpoints.put(s, text)));
+      this.store.write(() => {
+        rows.forEach(([s, text]) => this.store.checkpoints.put(s, text));
+        this.store.messages.setMeta(FOLD_META, String(FOLD_VERSION));
+      });
     };
     // Page through the journal: a write cannot run while a read statement is still iterating.
     for (let after = done; after < last;) {
@@ -55,6 +74,26 @@ export class TimeTravel {
     }
     if (batch.length) flush();
     return written;
+  }
+
+  /** Checkpoints folded by another version of the fold (`FOLD_VERSION`) are thrown away. */
+  private dropStaleCheckpoints(): void {
+    if (this.foldChecked) return;
+    this.foldChecked = true;
+    const m = this.store.messages;
+    // Nothing stored yet: the version is written with the first checkpoints (a read of a short
+    // journal writes nothing).
+    if (m.getMeta(FOLD_META) === String(FOLD_VERSION) || this.store.checkpoints.last() === 0)
+      return;
+    try {
+      this.store.write(() => {
+        this.store.checkpoints.clear();
+        m.setMeta(FOLD_META, String(FOLD_VERSION));
+      });
+    } catch {
+      // A file this process cannot write: fold from the start instead of trusting them.
+      this.useStored = false;
+    }
   }
 
   private load(seq: number): World {
@@ -77,7 +116,7 @@ export class TimeTravel {
       );
     }
     this.ensureCheckpoints();
-    const cp = this.store.checkpoints.atOrBefore(seq);
+    const cp = this.useStored ? this.store.checkpoints.atOrBefore(seq) : undefined;
     let world = cp ? (JSON.parse(cp.state) as World) : emptyWorld();
     const from = cp?.seq ?? 0;
     if (seq > from)

@@ -12,6 +12,13 @@
 import type { ErrorInfo } from '../errors.ts';
 import type { JournalEvent } from './journal-event.ts';
 
+/**
+ * Version of this fold: stored checkpoints made by another version are rebuilt (state-at.ts), so
+ * a change here never mixes old snapshots with new folding. 2: a retry keeps its last error,
+ * `skipped` keeps its error, `age_limited` ends the wait.
+ */
+export const FOLD_VERSION = 2;
+
 /** Where a message stands. */
 export type MessageStatus =
   'ready' | 'delayed' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'dead';
@@ -122,6 +129,8 @@ export function applyEvent(w: World, e: JournalEvent): World {
         updatedT: e.t,
         worker: null,
         thread: null,
+        // A retry (or a requeued dead letter) keeps the error that sent it back, until it runs.
+        ...(prev?.error ? { error: prev.error } : {}),
       };
       if (e.reason === 'retry') w.totals.retries++;
       w.messages[id] = m;
@@ -174,10 +183,17 @@ export function applyEvent(w: World, e: JournalEvent): World {
       m.status = 'failed';
       if (e.error) m.error = e.error;
       break;
+    case 'age_limited':
+      // Too old to run: skipped (then dead-lettered) without starting.
+      freeSlot(w, m);
+      m.status = 'skipped';
+      m.etaT = null;
+      break;
     case 'skipped':
       w.totals.skipped++;
       freeSlot(w, m);
       m.status = 'skipped';
+      if (e.error) m.error = e.error;
       break;
     case 'dead_lettered':
       w.totals.deadLettered++;

@@ -37,7 +37,7 @@ describe.concurrent('time travel on a run', { timeout: 60_000 }, () => {
     expect(text.stdout).toContain(`After event 5 of 22 in ${run}, t = 0.027s: enqueued api-call`);
     expect(text.stdout).toMatch(/^ {2}default\s+0\s+1\s+0\s+0$/m);
     expect(text.stdout).toMatch(
-      /^ {2}api-call\s+call_external_api\s+default\s+delayed\s+1\s.*due at 1\.452s retries=1$/m,
+      /^ {2}api-call\s+call_external_api\s+default\s+delayed\s+1\s.*due at 1\.452s retries=1 ConnectionError: connection refused$/m,
     );
     expect(text.stdout).toContain('Worker slots: 0 of 8 busy');
     expect(text.stdout).toContain(

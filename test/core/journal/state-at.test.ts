@@ -68,4 +68,75 @@ describe('time travel', () => {
       b.close();
     }
   });
+
+  it('keeps the error of a message waiting for its retry, and shows an age-limited one as skipped, then dead', async () => {
+    const db = tempDbPath();
+    await runScenario(
+      parseScenario({
+        rehearsal: 1,
+        workers: [{ threads: 1 }],
+        actors: [
+          {
+            name: 'flaky',
+            options: { max_retries: 1, min_backoff: 1000 },
+            behavior: { fail: { first: 1, error: 'ConnectionError', message: 'refused' } },
+          },
+          { name: 'slow', behavior: { duration: { dist: 'constant', ms: 500 } } },
+          { name: 'aged', options: { max_age: 100 } },
+        ],
+        messages: [
+          { actor: 'flaky', id: 'f' },
+          { actor: 'slow', id: 's', at: 10 },
+          { actor: 'aged', id: 'a', at: 10 },
+        ],
+      }),
+      { db },
+    );
+    const b = new SqliteBroker({ file: db });
+    try {
+      const tt = new TimeTravel(b.store, b.journal);
+      const events = [...b.journal.iterate(0)];
+      const retry = events.find((e) => e.kind === 'enqueued' && e.reason === 'retry')!;
+      const f = Object.values(tt.stateAt(retry.seq).messages).find((m) => m.label === 'f')!;
+      expect(f).toMatchObject({
+        status: 'delayed',
+        error: { type: 'ConnectionError', message: 'refused' },
+      });
+      const aged = events.find((e) => e.kind === 'age_limited')!;
+      const a = (seq: number) =>
+        Object.values(tt.stateAt(seq).messages).find((m) => m.label === 'a');
+      expect(a(aged.seq)).toMatchObject({ status: 'skipped' });
+      const skipped = events.find((e) => e.kind === 'skipped' && e.label === 'a')!;
+      expect(a(skipped.seq)!.error).toMatchObject({ type: 'SkipMessage' });
+      const dead = events.find((e) => e.kind === 'dead_lettered' && e.label === 'a')!;
+      expect(a(dead.seq)).toMatchObject({ status: 'dead' });
+    } finally {
+      b.close();
+    }
+  });
+
+  it('rebuilds checkpoints made by another version of the fold', async () => {
+    const db = tempDbPath();
+    await runScenario(busy, { db });
+    const b = new SqliteBroker({ file: db });
+    try {
+      const last = b.journal.lastSeq();
+      new TimeTravel(b.store, b.journal, 100).stateAt(last);
+      // A snapshot of an older fold, with a message that does not exist.
+      const bogus = JSON.stringify({
+        ...emptyWorld(),
+        seq: 200,
+        messages: { x: { queue: 'gone' } },
+      });
+      b.store.write(() => {
+        b.store.checkpoints.put(200, bogus);
+        b.store.messages.setMeta('checkpoint_fold', '1');
+      });
+      const state = new TimeTravel(b.store, b.journal, 100).stateAt(250);
+      expect(state.messages.x).toBeUndefined();
+      expect(b.store.messages.getMeta('checkpoint_fold')).toBe('2');
+    } finally {
+      b.close();
+    }
+  });
 });
