@@ -21,6 +21,10 @@ export function QueuesPanel() {
   const mode = useAppStore((s) => s.clock.info?.mode ?? 'empty');
   const totals = snapshot?.totals;
   const travelling = cursor !== null;
+  const lastSeq = useAppStore((s) => s.clock.seq);
+  // The dead letters listed are today's: shown live, and at the last event (where a stored run
+  // opens), where they are also the world at the cursor.
+  const deadListed = !travelling || cursor >= lastSeq;
 
   const paused = new Map(counts.map((q) => [q.queue, q.paused]));
   const rows =
@@ -109,7 +113,7 @@ export function QueuesPanel() {
           </table>
         )}
       </Panel>
-      {travelling ? null : <DeadLetters />}
+      {deadListed ? <DeadLetters /> : null}
     </div>
   );
 }
