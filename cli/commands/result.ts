@@ -122,8 +122,7 @@ function virtualRunEnd(file: string): number | null {
   if (clock !== 'virtual') return null;
   const b = new SqliteBroker({ file, readonly: true });
   try {
-    const last = b.journal.lastSeq();
-    return last > 0 ? (b.journal.page(last - 1, 1)[0]?.at ?? null) : null;
+    return b.journal.lastAt();
   } finally {
     b.close();
   }

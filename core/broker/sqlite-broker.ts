@@ -616,12 +616,8 @@ export class SqliteBroker implements Broker {
 
   /** "Now" for dead-letter TTLs (see the constructor: virtual runs use their own time). */
   private ttlNow(): number {
-    if (this.virtualRun && this.clock.kind === 'real') {
-      const last = this.store.journal.lastSeq();
-      return last > 0
-        ? (this.store.journal.page(last - 1, 1)[0]?.at ?? this.clock.now())
-        : this.clock.now();
-    }
+    if (this.virtualRun && this.clock.kind === 'real')
+      return this.journal.lastAt() ?? this.clock.now();
     return this.clock.now();
   }
 

@@ -144,9 +144,7 @@ export class RunSession {
   static inspect(file: string, logger?: Logger): RunSession {
     const clock = new VirtualClock(SIM_START_MS);
     const broker = new SqliteBroker({ file, clock, ...(logger ? { logger } : {}) });
-    const last = broker.journal.lastSeq();
-    const lastEvent = last > 0 ? broker.journal.page(last - 1, 1)[0] : undefined;
-    clock.advanceTo(lastEvent?.at ?? broker.journal.startAt);
+    clock.advanceTo(broker.journal.lastAt() ?? broker.journal.startAt);
     const stored = broker.store.messages.getMeta('scenario');
     let info: ScenarioInfo | undefined;
     let data: Scenario | undefined;

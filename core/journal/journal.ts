@@ -164,6 +164,12 @@ export class Journal {
     return this.store.journal.lastSeq();
   }
 
+  /** Epoch ms of the last event, or null when the journal is empty. */
+  lastAt(): number | null {
+    const last = this.store.journal.lastSeq();
+    return last > 0 ? (this.store.journal.page(last - 1, 1)[0]?.at ?? null) : null;
+  }
+
   /**
    * Calls `listener` for each event this process appends, in a microtask, in seq order, leaving
    * out events whose write was rolled back (contract item 4).

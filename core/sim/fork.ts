@@ -76,9 +76,7 @@ export function runChangeClock(file: string): VirtualClock | null {
   try {
     const meta = b.store.messages;
     if (meta.getMeta('scenario') === undefined || meta.getMeta('clock') === 'real') return null;
-    const last = b.journal.lastSeq();
-    const at = last > 0 ? b.journal.page(last - 1, 1)[0]?.at : undefined;
-    return new VirtualClock(at ?? b.journal.startAt);
+    return new VirtualClock(b.journal.lastAt() ?? b.journal.startAt);
   } finally {
     b.close();
   }
@@ -494,7 +492,8 @@ function fates(file: string): { totals: RunTotals; byKey: Map<string, MessageFat
     const stats = computeStats(b.journal.iterate(0));
     const all = [...byId.values()];
     const last = b.journal.lastSeq();
-    const end = last > 0 ? (b.journal.page(last - 1, 1)[0]?.t ?? 0) : 0;
+    const lastAt = b.journal.lastAt();
+    const end = lastAt === null ? 0 : lastAt - b.journal.startAt;
     return {
       byKey,
       totals: {

@@ -187,10 +187,7 @@ export class Worker {
     // meanwhile, as Dramatiq keeps its consumers (and their heartbeats) alive until its threads
     // are done.
     this.broker.emitBefore('beforeWorkerShutdown', this.info);
-    this.dueTimer?.timer.cancel();
-    this.dueTimer = null;
-    this.pollTimer?.cancel();
-    this.pollTimer = null;
+    this.cancelTimers({ keepHeartbeat: true });
     if (this.holding() > 0) this.scheduleHeartbeat();
     const deadline = this.broker.clock.now() + (opts.timeoutMs ?? 600_000);
     while (this.running > 0 || this.finished.length > 0) {
@@ -664,11 +661,12 @@ export class Worker {
     this.schedulePump();
   }
 
-  private cancelTimers(): void {
+  private cancelTimers(opts: { keepHeartbeat?: boolean } = {}): void {
     this.dueTimer?.timer.cancel();
     this.dueTimer = null;
     this.pollTimer?.cancel();
     this.pollTimer = null;
+    if (opts.keepHeartbeat) return;
     this.heartbeat?.cancel();
     this.heartbeat = null;
   }
