@@ -37,11 +37,27 @@ describe.runIf(e2eEnabled())('enqueueing from the form', { timeout: 60_000 }, ()
     );
   });
 
+  it('opens on N with the only actor of the run chosen and its field focused', async () => {
+    const { app } = fx;
+    await app.openScenario('retries-with-backoff');
+    await app.page.keyboard.press('Escape');
+    await app.page.keyboard.press('n');
+    await app.page.locator('[data-testid="view-enqueue"]').waitFor();
+    await app.waitFor(
+      async () => (await app.page.evaluate(() => document.activeElement?.id)) === 'f-actor',
+      'the actor field focused',
+    );
+    expect(await app.page.locator('#f-actor').inputValue()).toBe('call_external_api');
+  });
+
   it('shows an engine refusal with its code, and the app keeps working', async () => {
     const { app } = fx;
     await app.openScenario('retries-with-backoff');
     await app.enqueue({ actor: 'no_such_actor' });
     await app.page.locator('.form__server', { hasText: 'UNKNOWN_ACTOR' }).waitFor();
+    // Fixing the form takes the refusal away: it was about the form as it was.
+    await app.page.locator('#f-actor').fill('call_external_api');
+    expect(await app.page.locator('.form__server').count()).toBe(0);
     await app.show('queues');
     await app.stepForward(1);
   });

@@ -28,10 +28,17 @@ export function EnqueueForm() {
   const [sending, setSending] = useState(false);
 
   useEffect(() => setD(draft), [draft]);
+  // One actor in the run: it is the one to send to.
+  const only = actors.length === 1 ? actors[0]![0] : null;
+  useEffect(() => {
+    if (only !== null) setD((x) => (x.actor.trim() === '' ? { ...x, actor: only } : x));
+  }, [only, draft]);
 
   const set = (k: keyof EnqueueDraft) => (e: { target: { value: string } }) => {
     const next = { ...d, [k]: e.target.value };
     setD(next);
+    // The engine's refusal was about the form as it was.
+    setServerError(null);
     // Inline validation of the JSON fields as you type.
     if (k === 'args' || k === 'kwargs') {
       const r = parseEnqueueForm(next);
@@ -96,6 +103,8 @@ export function EnqueueForm() {
               value={d.actor}
               onChange={set('actor')}
               autoComplete="off"
+              // N opens this view to type a message: start in its first field.
+              autoFocus={writable}
             />
             <datalist id="f-actors">
               {actors.map(([n]) => (
