@@ -81,5 +81,21 @@ describe.runIf(e2eEnabled())(
       await app.press(' ');
       await app.page.locator('[data-testid="clock-state"]', { hasText: 'paused' }).waitFor();
     });
+
+    it('says what a "run to" time must look like, and runs to a good one', async () => {
+      const { app } = fx;
+      await app.openScenario('retries-with-backoff');
+      const until = app.page.getByLabel('Run until time');
+      await until.fill('banana');
+      await until.press('Enter');
+      await app
+        .toasts()
+        .filter({ hasText: 'Run to “banana”: expected a time like 30s, 2m, 1h or 1500ms.' })
+        .waitFor();
+      expect((await app.snapshot()).lastSeq).toBe(0);
+      await until.fill('2s');
+      await until.press('Enter');
+      await app.waitFor(async () => (await app.snapshot()).lastSeq > 0, 'events up to 2 s');
+    });
   },
 );

@@ -27,7 +27,14 @@ export function ClockControls() {
     e.preventDefault();
     const ms = parseTimeInput(until);
     if (ms === null) {
-      setUntilError('a time like 30s, 2m, 1h or 1500ms');
+      const why = 'a time like 30s, 2m, 1h or 1500ms';
+      setUntilError(why);
+      // Said in words too, not only by the red border and the tooltip.
+      a.toast({
+        kind: 'error',
+        code: 'INVALID_TIME',
+        message: `Run to “${until}”: expected ${why}.`,
+      });
       return;
     }
     setUntilError(null);
