@@ -17,7 +17,7 @@ import { errorInfo, RehearsalError } from '../errors.ts';
 import type { Message } from '../message.ts';
 import { Middleware, type ProcessOutcome } from '../middleware/middleware.ts';
 import { ResultFailure, ResultMissing, ResultTimeout } from './errors.ts';
-import { isStoredFailure, type ResultBackend } from './result-backend.ts';
+import { isStoredFailure, type ResultBackend, type StoredResult } from './result-backend.ts';
 
 const LOGGER = 'dramatiq.results.middleware.Results';
 
@@ -146,12 +146,8 @@ export class Results extends Middleware {
     const deadline = broker.clock.now() + timeoutMs;
     let attempt = 0;
     for (;;) {
-      const found = backend.lookup(message);
-      if (found.found) {
-        if (isStoredFailure(found.value))
-          throw new ResultFailure(message.messageId, found.value.exn.type, found.value.exn.msg);
-        return found.value;
-      }
+      const found = lookupRaising(backend, message);
+      if (found.found) return found.value;
       if (!opts.block) throw new ResultMissing(message.messageId);
       // Jittered back-off from 100–200 ms, capped at 1–2 s; give up as soon as the next sleep
       // would pass the deadline (Dramatiq quirk 12.9).
@@ -187,10 +183,15 @@ export function resultBackendOf(broker: Broker): ResultBackend {
  * @throws ResultFailure when the stored result is a failure (the message was dead-lettered).
  */
 export function hasResult(broker: Broker, message: Message): boolean {
-  const found = resultBackendOf(broker).lookup(message);
+  return lookupRaising(resultBackendOf(broker), message).found;
+}
+
+/** A lookup that raises a stored failure as `ResultFailure`, as Dramatiq's `get_result` does. */
+function lookupRaising(backend: ResultBackend, message: Message): StoredResult {
+  const found = backend.lookup(message);
   if (found.found && isStoredFailure(found.value))
     throw new ResultFailure(message.messageId, found.value.exn.type, found.value.exn.msg);
-  return found.found;
+  return found;
 }
 
 /** The Results middleware on `broker`, or null when it has none. */
